@@ -1,0 +1,28 @@
+package org.rnn4j;
+
+/**
+ * A spec with its weights made ready on one backend.
+ *
+ * <p>Threading and lifetime contract: {@link #forward} may be called from any number of threads at once;
+ * {@link #close()} is idempotent, waits for in-flight calls to finish and makes later calls throw
+ * {@link IllegalStateException}. Native memory is released by {@code close()}, never by the garbage collector.
+ */
+public interface PreparedRnn extends AutoCloseable {
+
+    RnnSpec spec();
+
+    /** Name of the backend that runs this, e.g. {@code onednn}. */
+    String backend();
+
+    /**
+     * Runs the layers over one batch of sequences.
+     *
+     * @throws IllegalArgumentException if the input does not fit the spec (nothing is computed)
+     * @throws IllegalStateException after {@link #close()}
+     * @throws NativeBackendException if the native library fails; no partial output is returned
+     */
+    RnnOutput forward(RnnInput input);
+
+    @Override
+    void close();
+}
