@@ -77,7 +77,14 @@ public final class OnnxBinding {
         RnnSpec.Builder sb = RnnSpec.builder(cell).inputSize(inputSize).hiddenSize(hidden).direction(a.direction());
         if (a.activations() != null) sb.activations(a.activations());
         a.clip().ifPresent(sb::clip);
-        RnnSpec spec = sb.build();
+        RnnSpec spec;
+        try {
+            spec = sb.build();
+        } catch (IllegalArgumentException e) {
+            // The spec's own checks speak rnn4j; say which model they are about.
+            throw new IllegalArgumentException(model.source() + ": the " + op + " node does not describe a valid layer: "
+                    + e.getMessage(), e);
+        }
         RnnWeights weights = RnnWeights.of(spec, OnnxLayouts.importWeights(op, dirs, hidden, inputSize, w.floats(), r.floats(),
                 b == null ? null : b.floats(), p == null ? null : p.floats()));
 
