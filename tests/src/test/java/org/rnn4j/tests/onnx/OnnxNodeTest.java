@@ -14,17 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
-import org.rnn4j.Availability;
 import org.rnn4j.Backend;
 import org.rnn4j.Backends;
 import org.rnn4j.onnx.OnnxRnnModel;
@@ -44,14 +40,6 @@ class OnnxNodeTest {
     private static final String ROOT = "/onnx-node-tests/";
     private static final double ATOL = 1e-4;
     private static final double RTOL = 1e-4;
-
-    static Set<String> requiredBackends() {
-        Set<String> names = new TreeSet<>();
-        for (String s : System.getProperty("rnn4j.test.requireBackends", "").split(",")) {
-            if (!s.isBlank()) names.add(s.trim().toLowerCase(java.util.Locale.ROOT));
-        }
-        return names;
-    }
 
     static List<String> nodeTests() {
         try (InputStream in = resource("index.txt");
@@ -73,7 +61,7 @@ class OnnxNodeTest {
     void referenceAndEveryRequiredBackendAreInstalled() {
         List<String> installed = Backends.all().stream().map(Backend::name).collect(Collectors.toList());
         assertTrue(installed.contains("reference"), "the reference backend must always be installed; installed: " + installed);
-        for (String required : requiredBackends()) {
+        for (String required : BackendGate.requiredBackends()) {
             assertTrue(installed.contains(required), "rnn4j.test.requireBackends names '" + required
                     + "' but it is not installed; installed: " + installed);
         }
@@ -104,12 +92,7 @@ class OnnxNodeTest {
     }
 
     private static void run(Backend backend, String test) throws IOException {
-        Availability a = backend.probe();
-        if (!a.available()) {
-            String why = backend.name() + " unavailable: " + a.reason();
-            if (requiredBackends().contains(backend.name())) fail(why + " (required by rnn4j.test.requireBackends)");
-            Assumptions.abort(why);
-        }
+        BackendGate.requireAvailable(backend);
         OnnxRnnModel model = OnnxRnnModel.parse(bytes(test + "/model.onnx"), test + "/model.onnx");
         List<OnnxTensor> inputs = tensors(test, "input", model.inputNames().size());
         List<OnnxTensor> expected = tensors(test, "output", model.outputNames().size());
@@ -122,6 +105,10 @@ class OnnxNodeTest {
     }
 
     static void assertClose(String where, OnnxTensor expected, OnnxTensor got) {
+        assertClose(where, expected, got, ATOL, RTOL);
+    }
+
+    static void assertClose(String where, OnnxTensor expected, OnnxTensor got, double atol, double rtol) {
         assertArrayEquals(expected.dims(), got.dims(), where + ": dims");
         float[] e = expected.floats();
         float[] g = got.floats();
@@ -130,12 +117,12 @@ class OnnxNodeTest {
         for (int i = 0; i < e.length; i++) {
             double diff = Math.abs((double) g[i] - e[i]);
             // Written so that NaN fails: NaN <= x is false. Inf - finite is Inf and fails too.
-            if (!(diff <= ATOL + RTOL * Math.abs(e[i]))) {
+            if (!(diff <= atol + rtol * Math.abs(e[i]))) {
                 if (bad++ < 5) first.append(String.format(" [%d] expected %s got %s;", i, e[i], g[i]));
             }
         }
         if (bad > 0) {
-            fail(where + ": " + bad + " of " + e.length + " elements outside 1e-4 + 1e-4·|expected| (dims "
+            fail(where + ": " + bad + " of " + e.length + " elements outside " + atol + " + " + rtol + "·|expected| (dims "
                     + Arrays.toString(expected.dims()) + "):" + first);
         }
     }
