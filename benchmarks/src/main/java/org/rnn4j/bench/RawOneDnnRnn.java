@@ -94,6 +94,22 @@ final class RawOneDnnRnn implements AutoCloseable {
         }
     }
 
+    /**
+     * The raw primitive for a benchmark shape. Lengths are not a oneDNN concept: a ragged shape runs padded to T,
+     * which is exactly what rnn4j must never be slower than. CIFG runs as a plain LSTM (rnn4j's CIFG is the LSTM
+     * primitive with negated weights, so the plain primitive is its floor).
+     */
+    static RawOneDnnRnn forShape(BenchShape s, org.rnn4j.DataType type) {
+        if (type != org.rnn4j.DataType.F32) throw new UnsupportedOperationException("raw-onednn baseline is f32 only");
+        Kind kind;
+        if (s.cell instanceof org.rnn4j.Cell.Gru) {
+            kind = ((org.rnn4j.Cell.Gru) s.cell).resetMode() == org.rnn4j.Cell.ResetMode.RESET_BEFORE ? Kind.GRU : Kind.LBR_GRU;
+        } else {
+            kind = ((org.rnn4j.Cell.Lstm) s.cell).peepholes().isEmpty() ? Kind.LSTM : Kind.LSTM_PEEPHOLE;
+        }
+        return new RawOneDnnRnn(kind, s.layers, s.direction.isBidirectional(), s.steps, s.batch, s.input, s.hidden);
+    }
+
     /** Runs every layer once and waits for the stream. */
     void run() {
         for (int i = 0; i < primitives.size(); i++) primitives.get(i).execute(strm, args.get(i));
