@@ -18,7 +18,8 @@ import org.rnn4j.RnnWeights;
 
 /**
  * One {@link OnnxRnnModel} with its input tensors bound: the rnn4j spec, weights and input they describe, and the
- * conversion of an {@link RnnOutput} back to the model's outputs. Immutable; may be run on several backends.
+ * conversion of an {@link RnnOutput} back to the model's outputs. Immutable and thread-safe; may be run on several
+ * backends, one {@code prepare} each.
  */
 public final class OnnxBinding {
     private final OnnxRnnModel model;
