@@ -142,6 +142,8 @@ final class StackRunner implements AutoCloseable {
         private final FloatBuffer hy;
         private final FloatBuffer cx;
         private final FloatBuffer cy;
+        private final FloatPointer hxPointer;
+        private final FloatPointer cxPointer;
 
         StackContext(StackPlan plan) {
             this.plan = plan;
@@ -177,6 +179,8 @@ final class StackRunner implements AutoCloseable {
                         b.bind(BoundPrimitive.DST_ITER_C, view(cyp, stateOff * h));
                     }
                 }
+                hxPointer = hxp;
+                cxPointer = cxp;
                 x = xp.asBuffer();
                 y = yp.asBuffer();
                 hx = hxp.asBuffer();
@@ -209,8 +213,8 @@ final class StackRunner implements AutoCloseable {
             } else {
                 x.put(input.x().duplicate());
             }
-            fillState(hx, input.initialH());
-            if (cx != null) fillState(cx, input.initialC());
+            fillState(hx, hxPointer, input.initialH());
+            if (cx != null) fillState(cx, cxPointer, input.initialC());
             for (BoundPrimitive.Binding b : bindings) b.execute(streamHandle);
             float[] yOut = null;
             float[] hOut = null;
@@ -234,12 +238,13 @@ final class StackRunner implements AutoCloseable {
             return new RnnOutput(yOut, hOut, cOut, input.layout(), input.steps(), input.batch(), spec.outputSize());
         }
 
-        private void fillState(FloatBuffer target, float[] initial) {
-            target.clear();
+        /** The caller's initial state, or zeros when absent (ONNX and PyTorch default). */
+        private void fillState(FloatBuffer target, FloatPointer pointer, float[] initial) {
             if (initial != null) {
+                target.clear();
                 target.put(initial);
             } else {
-                while (target.hasRemaining()) target.put(0f);
+                Pointer.memset(pointer, 0, (long) target.capacity() * Float.BYTES);
             }
         }
 
