@@ -63,6 +63,7 @@ public record Activation(Kind kind, double alpha, double beta) {
     public static final Activation SIGMOID = of(Kind.SIGMOID);
     public static final Activation SOFTSIGN = of(Kind.SOFTSIGN);
     public static final Activation SOFTPLUS = of(Kind.SOFTPLUS);
+    public static final Activation HARD_SIGMOID_DEFAULT = of(Kind.HARD_SIGMOID);
 
     public Activation {
         Objects.requireNonNull(kind, "kind");

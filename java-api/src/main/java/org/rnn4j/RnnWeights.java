@@ -71,6 +71,23 @@ public final class RnnWeights {
 
     public RnnSpec spec() { return spec; }
 
+    /**
+     * Checks that these weights fit {@code other}: same cell, sizes, layers and direction. Activations, clip and
+     * data type do not change the weights, so one set of weights serves e.g. an F32 and a BF16 spec.
+     *
+     * @throws IllegalArgumentException naming both specs when they differ in shape
+     */
+    public void requireCompatible(RnnSpec other) {
+        Objects.requireNonNull(other, "spec");
+        boolean same = spec.cell().equals(other.cell()) && spec.inputSize() == other.inputSize()
+                && spec.hiddenSize() == other.hiddenSize() && spec.layers() == other.layers()
+                && spec.direction() == other.direction();
+        if (!same) {
+            throw new IllegalArgumentException("weights: expected weights for " + other.caseName()
+                    + " but they were built for " + spec.caseName());
+        }
+    }
+
     /** Weights of {@code layer}, direction {@code dir} (0 forward, 1 reverse; a REVERSE layer has only 0). */
     public LayerWeights get(int layer, int dir) { return parts.get(layer * spec.direction().count() + dir); }
 

@@ -1,0 +1,35 @@
+package org.rnn4j.cudnn;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.rnn4j.Availability;
+import org.rnn4j.BackendUnavailableException;
+import org.rnn4j.Cell;
+import org.rnn4j.RnnSpec;
+import org.rnn4j.RnnWeights;
+
+/** The probe never throws, always explains itself, and prepare() refuses with the same reason. */
+class CudnnProbeTest {
+
+    @Test
+    void probeExplainsWhyItIsUnavailable() {
+        CudnnBackend b = new CudnnBackend();
+        Availability a = b.probe();
+        // Without the compute path this release must never claim to be available, with or without a GPU.
+        assertFalse(a.available(), a.toString());
+        assertTrue(a.reason().length() > 20, "a reason a user can act on: " + a.reason());
+        assertSame(a, b.probe(), "probed once");
+    }
+
+    @Test
+    void prepareRefusesWithTheProbeReason() {
+        RnnSpec spec = RnnSpec.builder(Cell.lstm()).inputSize(2).hiddenSize(2).build();
+        BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+                () -> new CudnnBackend().prepare(spec, RnnWeights.random(spec, 1)));
+        assertTrue(e.getMessage().contains(new CudnnBackend().probe().reason()), e.getMessage());
+    }
+}
