@@ -256,10 +256,13 @@ def keras3_weights_h5(layers):
 
 
 def write_keras3(name, layers, config):
+    def entry(name):  # fixed timestamps keep regenerated fixtures byte-identical
+        return zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+
     with zipfile.ZipFile(os.path.join(HERE, name + ".keras"), "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("metadata.json", json.dumps({"keras_version": "3.x (layout written by make_fixtures.py)"}))
-        z.writestr("config.json", json.dumps(config))
-        z.writestr("model.weights.h5", keras3_weights_h5(layers))
+        z.writestr(entry("metadata.json"), json.dumps({"keras_version": "3.x (layout written by make_fixtures.py)"}))
+        z.writestr(entry("config.json"), json.dumps(config))
+        z.writestr(entry("model.weights.h5"), keras3_weights_h5(layers))
 
 
 def write_keras2(name, layers, extra_dense=True):
