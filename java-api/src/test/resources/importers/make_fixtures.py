@@ -257,7 +257,9 @@ def keras3_weights_h5(layers):
 
 def write_keras3(name, layers, config):
     def entry(name):  # fixed timestamps keep regenerated fixtures byte-identical
-        return zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+        info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        return info
 
     with zipfile.ZipFile(os.path.join(HERE, name + ".keras"), "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(entry("metadata.json"), json.dumps({"keras_version": "3.x (layout written by make_fixtures.py)"}))

@@ -3,7 +3,7 @@ package org.rnn4j.importers;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rnn4j.importers.Messages.assertMessage;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,9 +22,6 @@ import org.rnn4j.RnnWeights;
 class PyTorchImporterTest {
     @TempDir Path dir;
 
-    private static void assertMessage(Exception e, String... parts) {
-        for (String p : parts) assertTrue(e.getMessage().contains(p), () -> "message lacks '" + p + "': " + e.getMessage());
-    }
 
     private static FloatTensor t(String name, float[] v, int... shape) { return FloatTensor.of(name, v, shape); }
 

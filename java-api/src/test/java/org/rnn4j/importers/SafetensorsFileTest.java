@@ -3,7 +3,7 @@ package org.rnn4j.importers;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rnn4j.importers.Messages.assertMessage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,9 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SafetensorsFileTest {
     @TempDir Path dir;
 
-    private static void assertMessage(IllegalArgumentException e, String... parts) {
-        for (String p : parts) assertTrue(e.getMessage().contains(p), () -> "message lacks '" + p + "': " + e.getMessage());
-    }
 
     @Test
     void readsF32TensorsWithTheirShapes() throws IOException {
