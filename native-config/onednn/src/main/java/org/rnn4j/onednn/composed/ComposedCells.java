@@ -9,6 +9,7 @@ import org.rnn4j.Activation;
 import org.rnn4j.Cell;
 import org.rnn4j.DataType;
 import org.rnn4j.LayerWeights;
+import org.rnn4j.NativeBackendException;
 import org.rnn4j.RnnSpec;
 import org.rnn4j.UnsupportedConfigurationException;
 import org.rnn4j.onednn.DirectionKernel;
@@ -48,10 +49,10 @@ public final class ComposedCells {
         WeightStore store = new WeightStore(engine);
         try {
             FloatPointer wBase = store.copy(w.w());
-            store.addMatrix("W", wBase, 0, in, (long) g * h, 1, in);
+            for (int k = 0; k < g; k++) store.addMatrix("W." + k, wBase, (long) k * h * in, in, h, 1, in);
             FloatPointer rBase = store.copy(w.r());
             for (int k = 0; k < g; k++) store.addMatrix("R." + k, rBase, (long) k * h * s, s, h, 1, s);
-            store.addRow("Wb", store.copy(w.wBias()), 0, (long) g * h);
+            FloatPointer wb = store.copy(w.wBias());
             float[] additiveRb = w.rBias();
             boolean lbr = cell instanceof Cell.Gru gru && gru.resetMode() == Cell.ResetMode.LINEAR_BEFORE_RESET;
             if (lbr) {
@@ -60,8 +61,12 @@ public final class ComposedCells {
                 additiveRb = w.rBias().clone();
                 Arrays.fill(additiveRb, 2 * h, 3 * h, 0f);
             }
-            store.addRow("Rb", store.copy(additiveRb), 0, (long) g * h);
-            store.addSum("bias", "Wb", "Rb");
+            FloatPointer rb = store.copy(additiveRb);
+            for (int k = 0; k < g; k++) {
+                store.addRow("Wb." + k, wb, (long) k * h, h);
+                store.addRow("Rb." + k, rb, (long) k * h, h);
+                store.addSum("bias." + k, "Wb." + k, "Rb." + k);
+            }
             if (cell instanceof Cell.Lstm lstm) {
                 if (!lstm.peepholes().isEmpty()) {
                     FloatPointer p = store.copy(w.peephole());
@@ -74,9 +79,8 @@ public final class ComposedCells {
             return new ComposedKernel(engine, spec, layer, activations, store);
         } catch (RuntimeException e) {
             store.close();
-            if (e instanceof IllegalStateException) throw e;
-            throw new IllegalStateException("oneDNN could not prepare the composed " + spec.caseName() + " layer " + layer
-                    + ": " + e.getMessage(), e);
+            throw new NativeBackendException(BACKEND, "preparing the composed " + cell.shortName() + " weights",
+                    e.getMessage(), spec.caseName() + ", layer " + layer + ", direction " + direction, e);
         }
     }
 

@@ -8,6 +8,7 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.rnn4j.Activation;
 import org.rnn4j.Cell;
+import org.rnn4j.NativeBackendException;
 import org.rnn4j.RnnSpec;
 import org.rnn4j.onednn.DirectionKernel;
 
@@ -40,7 +41,7 @@ final class ComposedKernel implements DirectionKernel {
         this.state = spec.stateSize();
         this.gateWidth = (long) cell.gateCount() * hidden;
         this.weights = weights;
-        this.projection = new InputProjection(eng, weights, inputSize, gateWidth);
+        this.projection = new InputProjection(eng, weights, cell.gateCount(), inputSize, hidden);
         this.plans = new PlanCache(this::buildPlan);
     }
 
@@ -53,16 +54,16 @@ final class ComposedKernel implements DirectionKernel {
             return new StepPlan(batch, hidden, state, f.ops(), bound, f.scratchSlots(), scope, eng, projection);
         } catch (RuntimeException e) {
             scope.close();
-            throw new IllegalStateException("oneDNN could not create the composed " + cell.shortName() + " step for batch "
-                    + batch + " (" + spec.caseName() + "): " + e.getMessage(), e);
+            throw new NativeBackendException(ComposedCells.BACKEND, "creating the composed " + cell.shortName() + " step",
+                    e.getMessage(), spec.caseName() + ", N=" + batch, e);
         }
     }
 
-    /** Primitive calls per time step for batch {@code n} (for tests and reports). */
-    int primitivesPerStep(int n) {
+    /** The step's primitive calls for batch {@code n}, as {@code what=implementation} (for tests and reports). */
+    List<String> stepPrimitives(int n) {
         StepPlan p = plans.acquire(n);
         try {
-            return p.ops.size();
+            return p.ops.stream().map(op -> op.what() + "=" + op.implementation()).toList();
         } finally {
             plans.release(p);
         }
@@ -94,7 +95,7 @@ final class ComposedKernel implements DirectionKernel {
         CallContext ctx = plan.take();
         try {
             long xw = ctx.xw((long) steps * batch * gateWidth);
-            projection.run(s, (long) steps * batch, new Address().at(Address.of(x)), new Address().at(xw), ctx.projectionScratchpad);
+            projection.run(s, (long) steps * batch, Address.of(x), xw, ctx.projectionScratchpad);
             long yBase = Address.of(y);
             long hPrev = Address.of(h0);
             if (overlaps(hPrev, hBytes, yBase, hBytes * steps)) {
@@ -111,7 +112,8 @@ final class ComposedKernel implements DirectionKernel {
                 Pointer.memmove(new Address().at(copy), new Address().at(cPrev), cBytes);
                 cPrev = copy;
             }
-            long rowBytes = (long) batch * gateWidth * Float.BYTES;
+            long stepBytes = (long) batch * hidden * Float.BYTES;
+            long gateBytes = steps * stepBytes;
             for (int t = 0; t < steps; t++) {
                 long hOut = yBase + t * hBytes;
                 ctx.bind(StepPrograms.H_PREV, hPrev);
@@ -122,7 +124,7 @@ final class ComposedKernel implements DirectionKernel {
                     ctx.bind(StepPrograms.C_NEXT, cNext);
                 }
                 for (int k = 0; k < cell.gateCount(); k++) {
-                    ctx.bind(StepPrograms.XW + k, xw + t * rowBytes + k * hidden * Float.BYTES);
+                    ctx.bind(StepPrograms.XW + k, xw + k * gateBytes + t * stepBytes);
                 }
                 ctx.step(s);
                 hPrev = hOut;
@@ -131,8 +133,8 @@ final class ComposedKernel implements DirectionKernel {
             s._wait();
             if (hT != null) Pointer.memmove(new Address().at(Address.of(hT)), new Address().at(hPrev), hBytes);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("oneDNN failed running the composed " + spec.caseName() + " for T=" + steps
-                    + ", N=" + batch + ": " + e.getMessage(), e);
+            throw new NativeBackendException(ComposedCells.BACKEND, "running the composed " + cell.shortName() + " steps",
+                    e.getMessage(), spec.caseName() + ", T=" + steps + ", N=" + batch, e);
         } finally {
             plan.give(ctx);
             plans.release(plan);

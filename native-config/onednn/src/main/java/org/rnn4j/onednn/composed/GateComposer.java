@@ -61,17 +61,11 @@ final class GateComposer {
     /** Writes {@code tail(act(src))} into {@code dst}; {@code dst} must not be {@code src}. */
     void activate(String name, Activation act, Slot src, Slot dst, List<PostOp> tail) {
         List<PostOp> chain = ActivationChains.fused(act);
-        if (chain != null && chain.size() == 1) {
-            // the eltwise primitive takes binary post-ops (the tail) but no further eltwise ones
-            PostOp.Eltwise only = (PostOp.Eltwise) chain.get(0);
-            f.eltwise(name + "." + act.kind(), only.alg(), only.alpha(), only.beta(), src, dst, tail);
-            return;
-        }
         if (chain != null) {
-            // a longer chain rides on a binary primitive multiplying by exactly 1, which takes any post-ops
-            List<PostOp> post = new ArrayList<>(chain);
+            PostOp.Eltwise first = (PostOp.Eltwise) chain.get(0);
+            List<PostOp> post = new ArrayList<>(chain.subList(1, chain.size()));
             post.addAll(tail);
-            f.binary(name + "." + act.kind(), algorithm.binary_mul, src, f.row(weights.scalar(1f)), dst, post);
+            f.eltwise(name + "." + act.kind(), first.alg(), first.alpha(), first.beta(), src, dst, post);
             return;
         }
         switch (act.kind()) {
@@ -87,7 +81,7 @@ final class GateComposer {
                 // x / (1 + |x|)
                 Slot denominator = f.scratch(name + ".softsign", src.rows, src.cols);
                 f.eltwise(name + ".abs", algorithm.eltwise_abs, 0, 0, src, denominator,
-                        List.of(PostOp.add(f.row(weights.scalar(1f)))));
+                        List.of(PostOp.eltwise(algorithm.eltwise_linear, 1, 1)));
                 f.binary(name + ".Softsign", algorithm.binary_div, src, denominator, dst, tail);
                 return;
             }

@@ -12,7 +12,9 @@ import org.rnn4j.Gate;
  *
  * <p>Bound slots (re-pointed every step): {@link #H_PREV} {@code h_{t-1} [N,S]}, {@link #H_OUT} {@code y[t] [N,S]}
  * (which is also next step's {@code h}), {@link #C_PREV}/{@link #C_NEXT} {@code [N,H]}, and {@code XW + k} the
- * step's slice {@code [N,H]} (row stride G·H) of the input projection for gate {@code k} in canonical order.
+ * step's dense slice {@code [N,H]} of the input projection for gate {@code k} in canonical order (xW is stored
+ * gate-major, {@code [G, T·N, H]}, because a strided binary post-op operand drops matmul to oneDNN's reference
+ * implementation).
  */
 final class StepPrograms {
 
@@ -31,7 +33,7 @@ final class StepPrograms {
         Slot[] bound = new Slot[XW + gates];
         bound[H_PREV] = f.bound("h_prev", H_PREV, n, state, state);
         bound[H_OUT] = f.bound("h_out", H_OUT, n, state, state);
-        for (int k = 0; k < gates; k++) bound[XW + k] = f.bound("xw" + k, XW + k, n, hidden, gates * hidden);
+        for (int k = 0; k < gates; k++) bound[XW + k] = f.bound("xw" + k, XW + k, n, hidden, hidden);
         if (cell instanceof Cell.Lstm lstm) {
             bound[C_PREV] = f.bound("c_prev", C_PREV, n, hidden, hidden);
             bound[C_NEXT] = f.bound("c_next", C_NEXT, n, hidden, hidden);

@@ -145,10 +145,30 @@ class KernelContractTest {
     }
 
     @Test
-    void plainLstmStepIsFivePrimitives() {
+    void plainLstmStepIsFivePrimitiveCalls() {
         RnnSpec spec = RnnSpec.builder(Cell.lstm()).inputSize(3).hiddenSize(7).build();
         try (ComposedKernel k = (ComposedKernel) ComposedCells.create(eng, spec, 0, 0, KernelHarness.randomWeights(spec, 0, 9))) {
-            assertEquals(5, k.primitivesPerStep(3));
+            assertEquals(5, k.stepPrimitives(3).size(), k.stepPrimitives(3).toString());
+        }
+    }
+
+    /** oneDNN silently falls back to a slow reference implementation for unsupported layouts or post-ops. */
+    @Test
+    void noStepPrimitiveFallsBackToTheReferenceImplementation() {
+        List<RnnSpec> specs = List.of(PEEPHOLE_CLIP,
+                RnnSpec.builder(Cell.lstm().withCoupling(Cell.Coupling.FORGET_FROM_INPUT)).inputSize(7).hiddenSize(13)
+                        .activations(Activation.thresholdedRelu(0.1), Activation.scaledTanh(1.3, 0.6), Activation.SOFTPLUS).build(),
+                RnnSpec.builder(Cell.lstm().withCoupling(Cell.Coupling.INPUT_FROM_FORGET)).inputSize(7).hiddenSize(13).clip(1).build(),
+                RnnSpec.builder(Cell.gru(Cell.ResetMode.RESET_BEFORE)).inputSize(7).hiddenSize(13).clip(1)
+                        .activations(Activation.SOFTSIGN, Activation.elu(0.8)).build(),
+                RnnSpec.builder(Cell.gru(Cell.ResetMode.LINEAR_BEFORE_RESET)).inputSize(7).hiddenSize(13).build(),
+                RnnSpec.builder(Cell.rnn(Activation.hardSigmoid(0.3, 0.45))).inputSize(7).hiddenSize(13).clip(1).build());
+        for (RnnSpec spec : specs) {
+            try (ComposedKernel k = (ComposedKernel) ComposedCells.create(eng, spec, 0, 0, KernelHarness.randomWeights(spec, 0, 9))) {
+                for (String p : k.stepPrimitives(7)) {
+                    assertTrue(!p.contains("=ref"), spec.caseName() + ": " + p + " in " + k.stepPrimitives(7));
+                }
+            }
         }
     }
 
