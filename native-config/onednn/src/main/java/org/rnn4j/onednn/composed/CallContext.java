@@ -1,5 +1,6 @@
 package org.rnn4j.onednn.composed;
 
+import org.rnn4j.nativecommon.NativeResources;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ final class CallContext implements AutoCloseable {
 
     private static final long ALIGN_FLOATS = 16; // 64-byte alignment for every tensor
 
-    private final NativeScope scope = new NativeScope();
+    private final NativeResources scope = new NativeResources();
     private final StepPlan plan;
     private final Address address = new Address();
     private final memory[] bound;
@@ -48,7 +49,7 @@ final class CallContext implements AutoCloseable {
         total += 2 * cSize;
         long hOffset = total;
         total += align(plan.batch * plan.state);
-        FloatPointer arena = scope.add(new FloatPointer(total + ALIGN_FLOATS));
+        FloatPointer arena = scope.keep(new FloatPointer(total + ALIGN_FLOATS));
         arenaBase = alignUp(Address.of(arena));
         cSpareA = arenaBase + cOffset * Float.BYTES;
         cSpareB = cSpareA + cSize * Float.BYTES;
@@ -58,25 +59,25 @@ final class CallContext implements AutoCloseable {
         for (StepOp op : plan.ops) scratchpadBytes = Math.max(scratchpadBytes, op.scratchpadBytes());
         long scratchpadBase = 0;
         if (scratchpadBytes > 0) {
-            BytePointer sp = scope.add(new BytePointer(scratchpadBytes + 64));
+            BytePointer sp = scope.keep(new BytePointer(scratchpadBytes + 64));
             scratchpadBase = alignUp(sp.address() + sp.position());
         }
         projectionScratchpad = projection.scratchpad == null ? null
-                : scope.add(new memory(projection.scratchpad, eng, new Address().at(scratchpadBase)));
+                : scope.keep(new memory(projection.scratchpad, eng, new Address().at(scratchpadBase)));
 
         Map<Slot, memory> scratchMemories = new HashMap<>();
         for (Slot s : plan.scratch) {
-            scratchMemories.put(s, scope.add(new memory(s.desc, eng, new Address().at(arenaBase + offsets.get(s) * Float.BYTES))));
+            scratchMemories.put(s, scope.keep(new memory(s.desc, eng, new Address().at(arenaBase + offsets.get(s) * Float.BYTES))));
         }
         bound = new memory[plan.bound.length];
         for (Slot s : plan.bound) {
-            if (s != null) bound[s.boundIndex] = scope.add(new memory(s.desc, eng, new Address().at(arenaBase)));
+            if (s != null) bound[s.boundIndex] = scope.keep(new memory(s.desc, eng, new Address().at(arenaBase)));
         }
         List<StepOp> ops = plan.ops;
         args = new IntMemoryMap[ops.size()];
         for (int i = 0; i < ops.size(); i++) {
             StepOp op = ops.get(i);
-            IntMemoryMap m = scope.add(new IntMemoryMap());
+            IntMemoryMap m = scope.keep(new IntMemoryMap());
             for (int a = 0; a < op.argIds().length; a++) {
                 Slot s = op.argSlots()[a];
                 memory mem = switch (s.kind) {
@@ -87,7 +88,7 @@ final class CallContext implements AutoCloseable {
                 m.put(op.argIds()[a], mem);
             }
             if (op.scratchpad() != null) {
-                m.put(dnnl.DNNL_ARG_SCRATCHPAD, scope.add(new memory(op.scratchpad(), eng, new Address().at(scratchpadBase))));
+                m.put(dnnl.DNNL_ARG_SCRATCHPAD, scope.keep(new memory(op.scratchpad(), eng, new Address().at(scratchpadBase))));
             }
             args[i] = m;
         }

@@ -1,5 +1,6 @@
 package org.rnn4j.onednn.composed;
 
+import org.rnn4j.nativecommon.NativeResources;
 import java.util.List;
 
 import org.bytedeco.dnnl.engine;
@@ -46,7 +47,7 @@ final class ComposedKernel implements DirectionKernel {
     }
 
     private StepPlan buildPlan(int batch) {
-        NativeScope scope = new NativeScope();
+        NativeResources scope = new NativeResources();
         try {
             OpFactory f = new OpFactory(eng, scope, weights);
             GateComposer g = new GateComposer(f, weights, spec.clip(), batch, hidden);

@@ -1,5 +1,6 @@
 package org.rnn4j.onednn.composed;
 
+import org.rnn4j.nativecommon.NativeResources;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl;
@@ -17,7 +18,7 @@ import org.bytedeco.dnnl.stream;
  */
 final class InputProjection implements AutoCloseable {
 
-    private final NativeScope scope = new NativeScope();
+    private final NativeResources scope = new NativeResources();
     private final engine eng;
     private final long inputSize;
     private final long hidden;
@@ -35,20 +36,20 @@ final class InputProjection implements AutoCloseable {
         this.biases = new memory[gates];
         try {
             long rt = dnnl.DNNL_RUNTIME_DIM_VAL;
-            memory.desc src = scope.add(new memory.desc(new long[] {rt, inputSize}, memory.data_type.f32, new long[] {inputSize, 1}));
-            memory.desc dst = scope.add(new memory.desc(new long[] {rt, hidden}, memory.data_type.f32, new long[] {hidden, 1}));
-            memory.desc wAny = scope.add(new memory.desc(new long[] {inputSize, hidden}, memory.data_type.f32, memory.format_tag.any));
+            memory.desc src = scope.keep(new memory.desc(new long[] {rt, inputSize}, memory.data_type.f32, new long[] {inputSize, 1}));
+            memory.desc dst = scope.keep(new memory.desc(new long[] {rt, hidden}, memory.data_type.f32, new long[] {hidden, 1}));
+            memory.desc wAny = scope.keep(new memory.desc(new long[] {inputSize, hidden}, memory.data_type.f32, memory.format_tag.any));
             for (int k = 0; k < gates; k++) biases[k] = store.source("bias." + k);
-            memory.desc biasDesc = scope.add(biases[0].get_desc());
-            primitive_attr attr = scope.add(new primitive_attr());
+            memory.desc biasDesc = scope.keep(biases[0].get_desc());
+            primitive_attr attr = scope.keep(new primitive_attr());
             attr.set_scratchpad_mode(scratchpad_mode.user);
-            matmul.primitive_desc pd = scope.add(new matmul.primitive_desc(eng, src, wAny, biasDesc, dst, attr, false));
-            memory.desc wDesc = scope.add(pd.weights_desc());
+            matmul.primitive_desc pd = scope.keep(new matmul.primitive_desc(eng, src, wAny, biasDesc, dst, attr, false));
+            memory.desc wDesc = scope.keep(pd.weights_desc());
             for (int k = 0; k < gates; k++) weights[k] = store.layout("W." + k, wDesc);
-            memory.desc sp = scope.add(pd.scratchpad_desc());
+            memory.desc sp = scope.keep(pd.scratchpad_desc());
             scratchpadBytes = sp.get_size();
             scratchpad = scratchpadBytes > 0 ? sp : null;
-            primitive = scope.add(new matmul(pd));
+            primitive = scope.keep(new matmul(pd));
         } catch (RuntimeException e) {
             scope.close();
             throw e;

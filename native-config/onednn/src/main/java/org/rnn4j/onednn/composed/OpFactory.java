@@ -1,5 +1,6 @@
 package org.rnn4j.onednn.composed;
 
+import org.rnn4j.nativecommon.NativeResources;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,17 +21,17 @@ import org.bytedeco.dnnl.primitive_desc;
 /**
  * Creates the primitives of one step program (matmul, eltwise, binary, each with post-ops and a user scratchpad)
  * and appends them, in call order, to the program. Used by one thread while a plan is built; everything it makes
- * belongs to the plan's {@link NativeScope}.
+ * belongs to the plan's {@link NativeResources}.
  */
 final class OpFactory {
 
     private final engine eng;
-    private final NativeScope scope;
+    private final NativeResources scope;
     private final WeightStore weights;
     private final List<StepOp> ops = new ArrayList<>();
     private final List<Slot> scratch = new ArrayList<>();
 
-    OpFactory(engine eng, NativeScope scope, WeightStore weights) {
+    OpFactory(engine eng, NativeResources scope, WeightStore weights) {
         this.eng = eng;
         this.scope = scope;
         this.weights = weights;
@@ -41,7 +42,7 @@ final class OpFactory {
     List<Slot> scratchSlots() { return scratch; }
 
     memory.desc desc(long rows, long cols, long rowStride) {
-        return scope.add(new memory.desc(new long[] {rows, cols}, memory.data_type.f32, new long[] {rowStride, 1}));
+        return scope.keep(new memory.desc(new long[] {rows, cols}, memory.data_type.f32, new long[] {rowStride, 1}));
     }
 
     Slot scratch(String name, long rows, long cols) {
@@ -57,18 +58,18 @@ final class OpFactory {
     /** A constant row registered in the weight store, read as it is ({@code [1, n]}, broadcast over rows). */
     Slot row(String weightName) {
         memory m = weights.source(weightName);
-        return Slot.constant(weightName, m, scope.add(m.get_desc()));
+        return Slot.constant(weightName, m, scope.keep(m.get_desc()));
     }
 
     /** {@code dst = src · weight (+ bias)}, then {@code post}; the weight is reordered into the layout the primitive prefers. */
     void matmul(String what, Slot src, String weightName, Slot bias, Slot dst, List<PostOp> post) {
-        memory.desc wAny = scope.add(new memory.desc(new long[] {src.cols, dst.cols}, memory.data_type.f32,
+        memory.desc wAny = scope.keep(new memory.desc(new long[] {src.cols, dst.cols}, memory.data_type.f32,
                 memory.format_tag.any));
         primitive_attr attr = attr(post);
         matmul.primitive_desc pd = bias == null
-                ? scope.add(new matmul.primitive_desc(eng, src.desc, wAny, dst.desc, attr, false))
-                : scope.add(new matmul.primitive_desc(eng, src.desc, wAny, bias.desc, dst.desc, attr, false));
-        memory.desc wDesc = scope.add(pd.weights_desc());
+                ? scope.keep(new matmul.primitive_desc(eng, src.desc, wAny, dst.desc, attr, false))
+                : scope.keep(new matmul.primitive_desc(eng, src.desc, wAny, bias.desc, dst.desc, attr, false));
+        memory.desc wDesc = scope.keep(pd.weights_desc());
         Slot w = Slot.constant(weightName, weights.layout(weightName, wDesc), wDesc);
         List<Integer> ids = new ArrayList<>(List.of(dnnl.DNNL_ARG_SRC, dnnl.DNNL_ARG_WEIGHTS, dnnl.DNNL_ARG_DST));
         List<Slot> slots = new ArrayList<>(List.of(src, w, dst));
@@ -76,7 +77,7 @@ final class OpFactory {
             ids.add(dnnl.DNNL_ARG_BIAS);
             slots.add(bias);
         }
-        finish(what, pd, scope.add(new matmul(pd)), ids, slots, post);
+        finish(what, pd, scope.keep(new matmul(pd)), ids, slots, post);
     }
 
     /**
@@ -92,25 +93,25 @@ final class OpFactory {
             binary(what, algorithm.binary_mul, src, row(weights.scalar(1f)), dst, all);
             return;
         }
-        eltwise_forward.primitive_desc pd = scope.add(new eltwise_forward.primitive_desc(eng, prop_kind.forward_inference,
+        eltwise_forward.primitive_desc pd = scope.keep(new eltwise_forward.primitive_desc(eng, prop_kind.forward_inference,
                 alg, src.desc, dst.desc, (float) alpha, (float) beta, attr(post), false));
-        finish(what, pd, scope.add(new eltwise_forward(pd)), new ArrayList<>(List.of(dnnl.DNNL_ARG_SRC, dnnl.DNNL_ARG_DST)),
+        finish(what, pd, scope.keep(new eltwise_forward(pd)), new ArrayList<>(List.of(dnnl.DNNL_ARG_SRC, dnnl.DNNL_ARG_DST)),
                 new ArrayList<>(List.of(src, dst)), post);
     }
 
     /** {@code dst = alg(src0, src1)}, then {@code post}. */
     void binary(String what, algorithm alg, Slot src0, Slot src1, Slot dst, List<PostOp> post) {
-        binary.primitive_desc pd = scope.add(new binary.primitive_desc(eng, alg, src0.desc, src1.desc, dst.desc, attr(post), false));
-        finish(what, pd, scope.add(new binary(pd)),
+        binary.primitive_desc pd = scope.keep(new binary.primitive_desc(eng, alg, src0.desc, src1.desc, dst.desc, attr(post), false));
+        finish(what, pd, scope.keep(new binary(pd)),
                 new ArrayList<>(List.of(dnnl.DNNL_ARG_SRC_0, dnnl.DNNL_ARG_SRC_1, dnnl.DNNL_ARG_DST)),
                 new ArrayList<>(List.of(src0, src1, dst)), post);
     }
 
     private primitive_attr attr(List<PostOp> post) {
-        primitive_attr attr = scope.add(new primitive_attr());
+        primitive_attr attr = scope.keep(new primitive_attr());
         attr.set_scratchpad_mode(scratchpad_mode.user);
         if (!post.isEmpty()) {
-            post_ops po = scope.add(new post_ops());
+            post_ops po = scope.keep(new post_ops());
             for (PostOp p : post) {
                 if (p instanceof PostOp.Sum) {
                     po.append_sum();
@@ -133,7 +134,7 @@ final class OpFactory {
                 slots.add(b.operand());
             }
         }
-        memory.desc sp = scope.add(pd.scratchpad_desc());
+        memory.desc sp = scope.keep(pd.scratchpad_desc());
         long bytes = sp.get_size();
         String impl;
         try (org.bytedeco.javacpp.BytePointer info = pd.impl_info_str()) {

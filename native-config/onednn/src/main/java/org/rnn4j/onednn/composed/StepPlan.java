@@ -1,5 +1,6 @@
 package org.rnn4j.onednn.composed;
 
+import org.rnn4j.nativecommon.NativeResources;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,7 +23,7 @@ final class StepPlan implements AutoCloseable {
     final List<StepOp> ops;
     final Slot[] bound;
     final List<Slot> scratch;
-    private final NativeScope scope;
+    private final NativeResources scope;
     private final engine eng;
     private final InputProjection projection;
     private final ConcurrentLinkedQueue<CallContext> idle = new ConcurrentLinkedQueue<>();
@@ -32,7 +33,7 @@ final class StepPlan implements AutoCloseable {
     /** Guarded by the owning {@link PlanCache}. */
     boolean retired;
 
-    StepPlan(int batch, long hidden, long state, List<StepOp> ops, Slot[] bound, List<Slot> scratch, NativeScope scope,
+    StepPlan(int batch, long hidden, long state, List<StepOp> ops, Slot[] bound, List<Slot> scratch, NativeResources scope,
              engine eng, InputProjection projection) {
         this.batch = batch;
         this.hidden = hidden;

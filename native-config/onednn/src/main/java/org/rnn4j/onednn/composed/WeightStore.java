@@ -1,5 +1,6 @@
 package org.rnn4j.onednn.composed;
 
+import org.rnn4j.nativecommon.NativeResources;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +25,7 @@ import org.bytedeco.javacpp.FloatPointer;
 final class WeightStore implements AutoCloseable {
 
     private final engine eng;
-    private final NativeScope scope = new NativeScope();
+    private final NativeResources scope = new NativeResources();
     private final Map<String, memory> sources = new HashMap<>();
     private final Map<String, List<memory>> layouts = new HashMap<>();
     private stream setupStream;
@@ -35,7 +36,7 @@ final class WeightStore implements AutoCloseable {
 
     /** Copies {@code data} to native memory once; views into it are described by {@link #addMatrix}. */
     synchronized FloatPointer copy(float[] data) {
-        return scope.add(new FloatPointer(data));
+        return scope.keep(new FloatPointer(data));
     }
 
     /**
@@ -43,8 +44,8 @@ final class WeightStore implements AutoCloseable {
      * element strides (a transposed view of a row-major array has strides {@code {1, rowLength}}).
      */
     synchronized void addMatrix(String name, FloatPointer base, long offset, long rows, long cols, long rowStride, long colStride) {
-        memory.desc d = scope.add(new memory.desc(new long[] {rows, cols}, memory.data_type.f32, new long[] {rowStride, colStride}));
-        sources.put(name, scope.add(new memory(d, eng, new Address().at(Address.of(base) + offset * Float.BYTES))));
+        memory.desc d = scope.keep(new memory.desc(new long[] {rows, cols}, memory.data_type.f32, new long[] {rowStride, colStride}));
+        sources.put(name, scope.keep(new memory(d, eng, new Address().at(Address.of(base) + offset * Float.BYTES))));
     }
 
     /** Registers a dense row {@code [1, length]} starting at float {@code offset} of {@code base}. */
@@ -56,8 +57,8 @@ final class WeightStore implements AutoCloseable {
     synchronized void addSum(String name, String a, String b) {
         memory ma = source(a);
         memory mb = source(b);
-        memory.desc d = scope.add(ma.get_desc());
-        memory out = scope.add(new memory(d, eng));
+        memory.desc d = scope.keep(ma.get_desc());
+        memory out = scope.keep(new memory(d, eng));
         try (binary.primitive_desc pd = new binary.primitive_desc(eng, algorithm.binary_add, d, d, d);
              binary add = new binary(pd);
              IntMemoryMap args = new IntMemoryMap()) {
@@ -93,7 +94,7 @@ final class WeightStore implements AutoCloseable {
             }
         }
         memory src = source(name);
-        memory dst = scope.add(new memory(wanted, eng));
+        memory dst = scope.keep(new memory(wanted, eng));
         try (reorder r = new reorder(src, dst)) {
             r.execute(stream(), src, dst);
             stream()._wait();
@@ -103,7 +104,7 @@ final class WeightStore implements AutoCloseable {
     }
 
     private stream stream() {
-        if (setupStream == null) setupStream = scope.add(new stream(eng));
+        if (setupStream == null) setupStream = scope.keep(new stream(eng));
         return setupStream;
     }
 
