@@ -6,9 +6,10 @@
 # EXPECTED_BACKEND (or env RNN4J_EXPECTED_BACKEND; else RNN4J_BACKEND if set; else "onednn") is the backend the
 # consumer's Backends.select() must report. --fresh empties the scratch repository first.
 #
-# 1. installs rnn4j (tests skipped) into a scratch local repository, target/m2 here, never ~/.m2. A generated
-#    settings file reads ~/.m2/repository as a file:// repository ahead of Maven Central, so a warm machine
-#    copies instead of downloading; on a fresh machine everything comes from Central.
+# 1. installs rnn4j (tests skipped), built from a copy of the sources in target/src, into a scratch local
+#    repository, target/m2 here, never ~/.m2. A generated settings file reads ~/.m2/repository as a file://
+#    repository ahead of Maven Central, so a warm machine copies instead of downloading; on a fresh machine
+#    everything comes from Central.
 # 2. builds consumer/ (imports rnn4j-bom, depends on rnn4j-platform, no rnn4j versions) with
 #    -Djavacpp.platform=linux-x86_64 and runs its Main: one LSTM forward on the default backend, checked
 #    against the reference backend.
@@ -74,8 +75,19 @@ if [ -f "$HOME/.m2/settings.xml" ]; then mvn_args+=(-gs "$HOME/.m2/settings.xml"
 mvn() { command mvn "$@" 2>&1 | sed -e $'s/\x1b\\[[0-9;]*m//g'; }
 dep="org.apache.maven.plugins:maven-dependency-plugin:$dependency_plugin"
 
-step "installing rnn4j $version (tests skipped) into $repo"
-(cd "$root" && mvn "${mvn_args[@]}" -Djavacpp.platform=$platform -DskipTests \
+# Build from a copy of the checkout's sources (tracked and untracked, not ignored): no stale target/ output can
+# leak into what is installed, and the checkout's own target/ directories (test reports) are left alone.
+src=$work/src
+rm -rf "$src" && mkdir -p "$src"
+if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  (cd "$root" && git ls-files -z --cached --others --exclude-standard | grep -zv '^platform-profiles/consumer-check/' \
+     | tar --null --ignore-failed-read -T - -cf - 2>/dev/null) | tar -xf - -C "$src"
+else
+  (cd "$root" && tar --exclude=./.git --exclude='*/target' --exclude=./platform-profiles/consumer-check -cf - .) | tar -xf - -C "$src"
+fi
+
+step "installing rnn4j $version (fresh copy, tests skipped) into $repo"
+(cd "$src" && mvn "${mvn_args[@]}" -Djavacpp.platform=$platform -DskipTests \
     -pl platform-profiles/bom,platform-profiles/platform,platform-profiles/platform-gpu -am install) \
   || fail "mvn install of rnn4j into the scratch repository failed"
 
