@@ -4,6 +4,6 @@ package org.rnn4j;
 public enum Gate {
     INPUT, FORGET, OUTPUT;
 
-    /** Row of this gate in a peephole tensor {@code [3, H]} (order i, f, o, as in ONNX {@code P}). */
+    /** Row of this gate in rnn4j's peephole tensor {@code [3, H]} (order i, f, o; ONNX {@code P} is i, o, f and is reordered on import). */
     public int peepholeRow() { return ordinal(); }
 }

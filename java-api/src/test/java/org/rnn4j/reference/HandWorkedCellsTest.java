@@ -106,6 +106,22 @@ class HandWorkedCellsTest {
         assertLstm(new Cell.Lstm(), null, 0.15, -0.06956865644529182, -0.15154547716335326);
     }
 
+    @Test
+    void lstmProjectionFeedsTheProjectedStateBackIntoEveryGate() {
+        // I = 1, H = 2, P = 1: the recurrent input of every gate is the scalar h = P·(o ⊙ tanh(c')), P = (0.6, −0.9);
+        // rows within each block are hidden units 0, 1; blocks i, f, g, o. Initial h = 0.25 (size P), c = (−0.5, 0.4).
+        RnnSpec spec = RnnSpec.builder(new Cell.Lstm().withProjection(1)).inputSize(1).hiddenSize(2).build();
+        LayerWeights w = new LayerWeights(
+                new float[] {0.1f, -0.2f, 0.3f, 0.4f, -0.5f, 0.6f, 0.7f, -0.8f},
+                new float[] {0.2f, 0.1f, -0.3f, 0.5f, 0.4f, -0.6f, 0.9f, 0.3f},
+                new float[] {0.01f, 0.02f, 0.03f, 0.04f, 0.05f, 0.06f, 0.07f, 0.08f},
+                new float[8], null, new float[] {0.6f, -0.9f});
+        RnnOutput out = run(spec, w, XS, new float[] {0.25f}, new float[] {-0.5f, 0.4f});
+        assertEquals(0.23454415767551146, out.hFinal()[0], TOL, "projected h");
+        assertEquals(0.1388827683981772, out.cFinal()[0], TOL, "c of unit 0");
+        assertEquals(-0.30500635064790005, out.cFinal()[1], TOL, "c of unit 1");
+    }
+
     private static double gru(Cell.ResetMode mode) {
         RnnSpec spec = RnnSpec.builder(Cell.gru(mode)).inputSize(1).hiddenSize(1).build();
         // Blocks z, r, n.

@@ -72,8 +72,13 @@ public final class CaseGrid {
                 Variant.of(Cell.gru(Cell.ResetMode.RESET_BEFORE)),
                 Variant.of(Cell.gru(Cell.ResetMode.LINEAR_BEFORE_RESET)),
                 new Variant("gru_lbr,clip=0.3", Cell.gru(Cell.ResetMode.LINEAR_BEFORE_RESET), 0.3, null),
-                new Variant("gru,act=elu:softplus", Cell.gru(Cell.ResetMode.RESET_BEFORE), null,
-                        List.of(Activation.elu(1.0), Activation.SOFTPLUS)));
+                // Gate activations (RNN aside) stay in [0, 1]: with an unbounded z the GRU blend (1−z)·n + z·h is
+                // no longer convex, the state diverges, and float32 and float64 overflow at different steps.
+                new Variant("gru,act=hardsigmoid:elu", Cell.gru(Cell.ResetMode.RESET_BEFORE), null,
+                        List.of(Activation.hardSigmoid(0.25, 0.5), Activation.elu(0.7))),
+                new Variant("lstm,act=sigmoid:softplus:thresholdedrelu", lstm, null,
+                        List.of(Activation.SIGMOID, Activation.SOFTPLUS, Activation.thresholdedRelu(0.1))),
+                Variant.of(Cell.rnn(Activation.affine(0.5, 0.1))));
     }
 
     /** The full F32 grid. */

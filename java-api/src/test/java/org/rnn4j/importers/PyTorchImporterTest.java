@@ -1,0 +1,155 @@
+package org.rnn4j.importers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.rnn4j.importers.Messages.assertMessage;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnn4j.Activation;
+import org.rnn4j.Cell;
+import org.rnn4j.Direction;
+import org.rnn4j.LayerWeights;
+import org.rnn4j.RnnSpec;
+import org.rnn4j.RnnWeights;
+
+/** PyTorch state-dict conversion rules (gate order, biases, projection) and every mismatch message. */
+class PyTorchImporterTest {
+    @TempDir Path dir;
+
+
+    private static FloatTensor t(String name, float[] v, int... shape) { return FloatTensor.of(name, v, shape); }
+
+    /** One-layer state dict with H = 1, I = 1: each gate's row holds a recognisable number. */
+    private static Map<String, FloatTensor> gruOneByOne() {
+        Map<String, FloatTensor> sd = new LinkedHashMap<>();
+        sd.put("weight_ih_l0", t("weight_ih_l0", new float[] {10, 20, 30}, 3, 1)); // r, z, n
+        sd.put("weight_hh_l0", t("weight_hh_l0", new float[] {11, 21, 31}, 3, 1));
+        sd.put("bias_ih_l0", t("bias_ih_l0", new float[] {12, 22, 32}, 3));
+        sd.put("bias_hh_l0", t("bias_hh_l0", new float[] {13, 23, 33}, 3));
+        return sd;
+    }
+
+    @Test
+    void gruGateBlocksMoveFromRznToZrnAndTheCellIsLinearBeforeReset() {
+        RnnWeights w = PyTorchImporter.create().fromStateDict(gruOneByOne(), null);
+        assertEquals(new Cell.Gru(Cell.ResetMode.LINEAR_BEFORE_RESET), w.spec().cell());
+        LayerWeights p = w.get(0, 0);
+        assertArrayEquals(new float[] {20, 10, 30}, p.w());
+        assertArrayEquals(new float[] {21, 11, 31}, p.r());
+        assertArrayEquals(new float[] {22, 12, 32}, p.wBias());
+        assertArrayEquals(new float[] {23, 13, 33}, p.rBias());
+    }
+
+    @Test
+    void lstmRowsKeepTheirOrderAndTheProjectionIsCarriedOver() {
+        int h = 2, p = 1, i = 3;
+        Map<String, FloatTensor> sd = new LinkedHashMap<>();
+        sd.put("weight_ih_l0", t("weight_ih_l0", SafetensorsWriter.ramp(4 * h * i, 1), 4 * h, i));
+        sd.put("weight_hh_l0", t("weight_hh_l0", SafetensorsWriter.ramp(4 * h * p, 2), 4 * h, p));
+        sd.put("weight_hr_l0", t("weight_hr_l0", new float[] {7, 8}, p, h));
+        RnnWeights w = PyTorchImporter.create().fromStateDict(sd, null);
+        assertEquals(RnnSpec.builder(new Cell.Lstm().withProjection(1)).inputSize(3).hiddenSize(2).build(), w.spec());
+        assertArrayEquals(SafetensorsWriter.ramp(4 * h * i, 1), w.get(0, 0).w());
+        assertArrayEquals(new float[] {7, 8}, w.get(0, 0).projection());
+        assertArrayEquals(new float[4 * h], w.get(0, 0).wBias(), "bias=False: zeros");
+        assertArrayEquals(new float[4 * h], w.get(0, 0).rBias(), "bias=False: zeros");
+    }
+
+    @Test
+    void theSameStateDictReadsIdenticallyFromASafetensorsFile() throws IOException {
+        SafetensorsWriter out = new SafetensorsWriter();
+        gruOneByOne().forEach((k, v) -> out.f32(k, v.data(), v.shape()));
+        RnnWeights fromFile = PyTorchImporter.load(out.write(dir.resolve("gru.safetensors")), null);
+        RnnWeights fromMap = PyTorchImporter.create().fromStateDict(gruOneByOne(), null);
+        assertEquals(fromMap.spec(), fromFile.spec());
+        assertArrayEquals(fromMap.get(0, 0).w(), fromFile.get(0, 0).w());
+        assertArrayEquals(fromMap.get(0, 0).rBias(), fromFile.get(0, 0).rBias());
+    }
+
+    @Test
+    void everyFieldThatDiffersFromTheExpectedSpecIsNamedWithItsSourceTensor() {
+        RnnSpec expected = RnnSpec.builder(new Cell.Lstm()).inputSize(2).hiddenSize(5).layers(2)
+                .direction(Direction.BIDIRECTIONAL_CONCAT).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PyTorchImporter.create().fromStateDict(gruOneByOne(), expected));
+        assertMessage(e, "cell: expected lstm but the file holds gru_lbr", "inputSize: expected 2 but the file holds 1",
+                "hiddenSize: expected 5 but the file holds 1", "weight_hh_l0 [3, 1]", "layers: expected 2 but the file holds 1",
+                "direction: expected BIDIRECTIONAL_CONCAT but the file holds FORWARD", "no weight_ih_l0_reverse");
+    }
+
+    @Test
+    void aPyTorchGruIsNotAResetBeforeGru() {
+        RnnSpec resetBefore = RnnSpec.builder(new Cell.Gru(Cell.ResetMode.RESET_BEFORE)).inputSize(1).hiddenSize(1).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PyTorchImporter.create().fromStateDict(gruOneByOne(), resetBefore));
+        assertMessage(e, "cell: expected gru but the file holds gru_lbr (LINEAR_BEFORE_RESET)");
+    }
+
+    private static Map<String, FloatTensor> rnnOneByOne() {
+        Map<String, FloatTensor> sd = new LinkedHashMap<>();
+        sd.put("weight_ih_l0", t("weight_ih_l0", new float[] {1}, 1, 1));
+        sd.put("weight_hh_l0", t("weight_hh_l0", new float[] {2}, 1, 1));
+        return sd;
+    }
+
+    @Test
+    void theRnnNonlinearityComesFromTheCallNotTheFile() {
+        assertEquals(new Cell.Rnn(Activation.TANH), PyTorchImporter.create().fromStateDict(rnnOneByOne(), null).spec().cell());
+        assertEquals(new Cell.Rnn(Activation.RELU),
+                PyTorchImporter.create().withRnnNonlinearity(Activation.RELU).fromStateDict(rnnOneByOne(), null).spec().cell());
+        RnnSpec relu = RnnSpec.builder(new Cell.Rnn(Activation.RELU)).inputSize(1).hiddenSize(1).build();
+        assertEquals(relu, PyTorchImporter.create().fromStateDict(rnnOneByOne(), relu).spec(), "the expected spec's nonlinearity wins");
+    }
+
+    @Test
+    void onlyTanhAndReluAreNnRnnNonlinearities() {
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> PyTorchImporter.create().withRnnNonlinearity(Activation.SIGMOID)),
+                "Tanh or Relu", "Sigmoid");
+        RnnSpec sigmoid = RnnSpec.builder(new Cell.Rnn(Activation.SIGMOID)).inputSize(1).hiddenSize(1).build();
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> PyTorchImporter.create().fromStateDict(rnnOneByOne(), sigmoid)),
+                "rnn_sigmoid", "supports only [RELU, TANH]");
+    }
+
+    @Test
+    void aMissingFirstLayerSuggestsTheKeyPrefixThatHoldsOne() {
+        Map<String, FloatTensor> sd = new LinkedHashMap<>();
+        gruOneByOne().forEach((k, v) -> sd.put("encoder.rnn." + k, v));
+        sd.put("head.weight", t("head.weight", new float[] {1}, 1, 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PyTorchImporter.create().fromStateDict(sd, null));
+        assertMessage(e, "expected key 'weight_ih_l0'", "'encoder.rnn.'", "withKeyPrefix");
+        RnnWeights w = PyTorchImporter.create().withKeyPrefix("encoder.rnn.").fromStateDict(sd, null);
+        assertArrayEquals(new float[] {20, 10, 30}, w.get(0, 0).w());
+    }
+
+    @Test
+    void aMissingKeyOfALaterLayerOrDirectionIsNamed() {
+        Map<String, FloatTensor> sd = gruOneByOne();
+        sd.put("weight_ih_l0_reverse", t("weight_ih_l0_reverse", new float[] {1, 2, 3}, 3, 1));
+        sd.put("weight_hh_l0_reverse", t("weight_hh_l0_reverse", new float[] {1, 2, 3}, 3, 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PyTorchImporter.create().fromStateDict(sd, null));
+        assertMessage(e, "expected key 'bias_ih_l0_reverse'", "missing");
+    }
+
+    @Test
+    void aWrongShapeNamesTheKeyTheExpectedAndTheActualShape() {
+        Map<String, FloatTensor> sd = gruOneByOne();
+        sd.put("bias_hh_l0", t("bias_hh_l0", new float[] {1, 2}, 2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PyTorchImporter.create().fromStateDict(sd, null));
+        assertMessage(e, "bias_hh_l0", "expected shape [3]", "but was [2]");
+    }
+
+    @Test
+    void rowsThatAreNoGateMultipleAreRejected() {
+        Map<String, FloatTensor> sd = new LinkedHashMap<>();
+        sd.put("weight_ih_l0", t("weight_ih_l0", new float[4], 2, 2));
+        sd.put("weight_hh_l0", t("weight_hh_l0", new float[6], 2, 3));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PyTorchImporter.create().fromStateDict(sd, null));
+        assertMessage(e, "weight_hh_l0", "G = 1 (nn.RNN), 3 (nn.GRU) or 4 (nn.LSTM)", "[2, 3]");
+    }
+}

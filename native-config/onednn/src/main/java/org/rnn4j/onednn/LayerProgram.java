@@ -1,0 +1,97 @@
+package org.rnn4j.onednn;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS_ITER;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS_LAYER;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS_PEEPHOLE;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS_PROJECTION;
+
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.reorder;
+import org.bytedeco.dnnl.rnn_primitive_desc_base;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.rnn4j.DataType;
+import org.rnn4j.RnnSpec;
+import org.rnn4j.UnsupportedConfigurationException;
+import org.rnn4j.nativecommon.NativeResources;
+
+/**
+ * One layer of a spec on oneDNN, in one oneDNN direction mode, with its weights reordered once into the layouts
+ * the primitive prefers ({@code format_tag.any}). Shapes (T, N) are bound later by {@link #newPrimitive}; weights are
+ * shared read-only by every primitive and call. Thread-safe after construction; closed once by its owner.
+ */
+final class LayerProgram implements AutoCloseable {
+    final RnnSpec spec;
+    final engine eng;
+    final PrimitiveDescs descs;
+    private final NativeResources owned = new NativeResources();
+    /** Prepared weights, index by {@link #WEIGHT_ARGS}; null where the cell has none (peephole, projection). */
+    private final memory[] weights = new memory[WEIGHT_ARGS.length];
+    static final int[] WEIGHT_ARGS = {DNNL_ARG_WEIGHTS_LAYER, DNNL_ARG_WEIGHTS_ITER, DNNL_ARG_WEIGHTS_PEEPHOLE,
+        DNNL_ARG_WEIGHTS_PROJECTION, DNNL_ARG_BIAS};
+
+    LayerProgram(RnnSpec spec, engine eng, PrimitiveDescs descs, UserWeights user) {
+        this.spec = spec;
+        this.eng = eng;
+        this.descs = descs;
+        try (PointerScope scope = new PointerScope()) {
+            primitive_attr attr = descs.attr();
+            rnn_primitive_desc_base pd = descs.create(attr, 1, 1, false, false);
+            if (spec.dataType() != DataType.F32) {
+                // This CPU has a low-precision RNN, but the f32 <-> bf16 reorders of X, Y and the states around it
+                // are not written yet; refusing beats feeding f32 bytes to a bf16 primitive.
+                throw new UnsupportedConfigurationException(OneDnnErrors.BACKEND, spec, spec.dataType() + " data path",
+                        "oneDNN implements it on this CPU, but rnn4j's f32 <-> " + spec.dataType() + " I/O conversion is not implemented yet");
+            }
+            stream s = new stream(eng);
+            weights[0] = reorderIn(s, user.layer, descs.userWeightsLayer(), pd.weights_layer_desc());
+            weights[1] = reorderIn(s, user.iter, descs.userWeightsIter(), pd.weights_iter_desc());
+            if (user.peephole != null) weights[2] = reorderIn(s, user.peephole, descs.userPeephole(), pd.weights_peephole_desc());
+            if (user.projection != null) weights[3] = reorderIn(s, user.projection, descs.userProjection(), pd.weights_projection_desc());
+            weights[4] = reorderIn(s, user.bias, descs.userBias(), pd.bias_desc());
+            s._wait();
+        } catch (RuntimeException e) {
+            owned.close();
+            throw e;
+        }
+    }
+
+    /** Copies a user-layout f32 array into native memory, then reorders it into {@code wanted} (also f32 → bf16). */
+    private memory reorderIn(stream s, float[] data, memory.desc userDesc, memory.desc wanted) {
+        memory user = new memory(userDesc, eng);
+        new FloatPointer(user.get_data_handle()).capacity(data.length).put(data);
+        if (userDesc.equals(wanted)) return owned.keep(user);
+        memory target = owned.keep(new memory(wanted, eng));
+        new reorder(user, target).execute(s, user, target);
+        return target;
+    }
+
+    /**
+     * A primitive for T steps and N sequences; its weights are this program's unless the primitive wants another
+     * layout for this shape, in which case they are reordered once into memory the primitive owns.
+     */
+    BoundPrimitive newPrimitive(int steps, int batch, boolean srcBatchMajor, boolean dstBatchMajor) {
+        return new BoundPrimitive(this, steps, batch, srcBatchMajor, dstBatchMajor);
+    }
+
+    memory weight(int slot) { return weights[slot]; }
+
+    /** Throws the UnsupportedConfigurationException for a bf16/f16 spec this CPU's oneDNN cannot build. */
+    static UnsupportedConfigurationException unsupportedType(RnnSpec spec) {
+        String isa = String.valueOf(dnnl.get_effective_cpu_isa());
+        if (spec.dataType() == DataType.BF16) {
+            return new UnsupportedConfigurationException(OneDnnErrors.BACKEND, spec, "BF16 on this CPU",
+                    "oneDNN found no bf16 RNN implementation for ISA " + isa + "; bf16 needs avx512_core or newer");
+        }
+        return new UnsupportedConfigurationException(OneDnnErrors.BACKEND, spec, spec.dataType() + " on this CPU",
+                "oneDNN found no " + spec.dataType() + " RNN implementation for ISA " + isa);
+    }
+
+    @Override
+    public void close() { owned.close(); }
+}

@@ -1,0 +1,58 @@
+package org.rnn4j.onednn;
+
+import java.util.List;
+import org.rnn4j.Activation;
+import org.rnn4j.Cell;
+import org.rnn4j.RnnSpec;
+
+/**
+ * Which specs oneDNN's RNN primitives compute exactly, and which need the composed cell path. Stateless and
+ * thread-safe; pure Java (no natives), so it can be asked before anything loads.
+ */
+public final class NativeSupport {
+    private NativeSupport() {}
+
+    /**
+     * True when some direction of {@code spec} cannot run on oneDNN's RNN primitives exactly, so the layer driver
+     * uses {@code ComposedCells} (matmul + eltwise) for it. The reasons, feature by feature:
+     * <ul>
+     *   <li>{@code clip}: ONNX clamps every gate pre-activation; the primitives have no such step.</li>
+     *   <li>RNN activations other than Tanh, Relu, LeakyRelu and Sigmoid: vanilla_rnn only offers
+     *       {@code eltwise_tanh}, {@code eltwise_relu} (with alpha, i.e. LeakyRelu) and {@code eltwise_logistic}.</li>
+     *   <li>LSTM activations other than (Sigmoid, Tanh, Tanh) and GRU other than (Sigmoid, Tanh): lstm, gru and
+     *       lbr_gru hard-wire these functions.</li>
+     *   <li>CIFG with a non-Sigmoid gate activation: the exact negated-weights trick relies on
+     *       σ(−a) = 1 − σ(a), which only the logistic function satisfies (covered by the rule above, since any
+     *       non-default LSTM activation already composes).</li>
+     * </ul>
+     * Everything else (peepholes on any subset, projection, CIFG with Sigmoid, both GRU variants, every direction,
+     * stacking, sequence lengths) is native.
+     */
+    public static boolean needsComposition(RnnSpec spec) {
+        if (spec.clip().isPresent()) return true;
+        for (int d = 0; d < spec.direction().count(); d++) {
+            if (!nativeActivations(spec.cell(), spec.activationsOf(d))) return true;
+        }
+        return false;
+    }
+
+    /** Whether one direction's activation list maps onto a oneDNN primitive as is. */
+    static boolean nativeActivations(Cell cell, List<Activation> acts) {
+        if (cell instanceof Cell.Rnn) {
+            Activation a = acts.get(0);
+            switch (a.kind()) {
+                case TANH: case RELU: case LEAKY_RELU: case SIGMOID: return true;
+                default: return false;
+            }
+        }
+        return acts.equals(cell.defaultActivations());
+    }
+
+    /**
+     * Whether one multi-direction primitive per layer can serve the whole layer: both directions must share the
+     * activation (a bidirectional primitive has one), which only an RNN cell can violate natively.
+     */
+    static boolean directionsShareActivations(RnnSpec spec) {
+        return spec.direction().count() == 1 || spec.activationsOf(0).equals(spec.activationsOf(1));
+    }
+}

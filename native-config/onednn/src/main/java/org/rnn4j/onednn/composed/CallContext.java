@@ -1,0 +1,133 @@
+package org.rnn4j.onednn.composed;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
+
+/**
+ * The per-call state of one plan: scratch tensors, spare state buffers, the xW buffer, the user scratchpad, and
+ * one oneDNN memory plus argument map per slot and primitive, prepared once and re-pointed per step. Used by one
+ * thread at a time (a run takes it from its plan's pool and gives it back); closed by its plan.
+ */
+final class CallContext implements AutoCloseable {
+
+    private static final long ALIGN_FLOATS = 16; // 64-byte alignment for every tensor
+
+    private final NativeScope scope = new NativeScope();
+    private final StepPlan plan;
+    private final Address address = new Address();
+    private final memory[] bound;
+    private final IntMemoryMap[] args;
+    private final long arenaBase;
+    /** Spare cell-state buffers {@code [N,H]} for ping-pong and aliasing; spare {@code h [N,S]}. */
+    final long cSpareA;
+    final long cSpareB;
+    final long hSpare;
+    final memory projectionScratchpad;
+    private FloatPointer xw;
+    private long xwFloats;
+
+    CallContext(engine eng, StepPlan plan, InputProjection projection) {
+        this.plan = plan;
+        long total = 0;
+        Map<Slot, Long> offsets = new HashMap<>();
+        for (Slot s : plan.scratch) {
+            offsets.put(s, total);
+            total += align(s.rows * s.cols);
+        }
+        long cSize = align(plan.batch * plan.hidden);
+        long cOffset = total;
+        total += 2 * cSize;
+        long hOffset = total;
+        total += align(plan.batch * plan.state);
+        FloatPointer arena = scope.add(new FloatPointer(total + ALIGN_FLOATS));
+        arenaBase = alignUp(Address.of(arena));
+        cSpareA = arenaBase + cOffset * Float.BYTES;
+        cSpareB = cSpareA + cSize * Float.BYTES;
+        hSpare = arenaBase + hOffset * Float.BYTES;
+
+        long scratchpadBytes = projection.scratchpadBytes;
+        for (StepOp op : plan.ops) scratchpadBytes = Math.max(scratchpadBytes, op.scratchpadBytes());
+        long scratchpadBase = 0;
+        if (scratchpadBytes > 0) {
+            BytePointer sp = scope.add(new BytePointer(scratchpadBytes + 64));
+            scratchpadBase = alignUp(sp.address() + sp.position());
+        }
+        projectionScratchpad = projection.scratchpad == null ? null
+                : scope.add(new memory(projection.scratchpad, eng, new Address().at(scratchpadBase)));
+
+        Map<Slot, memory> scratchMemories = new HashMap<>();
+        for (Slot s : plan.scratch) {
+            scratchMemories.put(s, scope.add(new memory(s.desc, eng, new Address().at(arenaBase + offsets.get(s) * Float.BYTES))));
+        }
+        bound = new memory[plan.bound.length];
+        for (Slot s : plan.bound) {
+            if (s != null) bound[s.boundIndex] = scope.add(new memory(s.desc, eng, new Address().at(arenaBase)));
+        }
+        List<StepOp> ops = plan.ops;
+        args = new IntMemoryMap[ops.size()];
+        for (int i = 0; i < ops.size(); i++) {
+            StepOp op = ops.get(i);
+            IntMemoryMap m = scope.add(new IntMemoryMap());
+            for (int a = 0; a < op.argIds().length; a++) {
+                Slot s = op.argSlots()[a];
+                memory mem = switch (s.kind) {
+                    case CONSTANT -> s.constant;
+                    case BOUND -> bound[s.boundIndex];
+                    case SCRATCH -> scratchMemories.get(s);
+                };
+                m.put(op.argIds()[a], mem);
+            }
+            if (op.scratchpad() != null) {
+                m.put(dnnl.DNNL_ARG_SCRATCHPAD, scope.add(new memory(op.scratchpad(), eng, new Address().at(scratchpadBase))));
+            }
+            args[i] = m;
+        }
+    }
+
+    /** Points bound slot {@code index} at {@code byteAddress}; a slot the plan does not use is ignored. */
+    void bind(int index, long byteAddress) {
+        if (index < bound.length && bound[index] != null) bound[index].set_data_handle(address.at(byteAddress));
+    }
+
+    /** Runs the step program once with the current bindings. */
+    void step(stream s) {
+        List<StepOp> ops = plan.ops;
+        for (int i = 0; i < args.length; i++) ops.get(i).primitive().execute(s, args[i]);
+    }
+
+    /** Byte address of an xW buffer of at least {@code floats} elements (grown on demand, kept for later calls). */
+    long xw(long floats) {
+        if (floats > xwFloats) {
+            if (xw != null) xw.close();
+            xw = new FloatPointer(floats + ALIGN_FLOATS);
+            xwFloats = floats;
+        }
+        return alignUp(Address.of(xw));
+    }
+
+    private static long align(long floats) {
+        return (floats + ALIGN_FLOATS - 1) / ALIGN_FLOATS * ALIGN_FLOATS;
+    }
+
+    private static long alignUp(long byteAddress) {
+        return (byteAddress + 63) & ~63L;
+    }
+
+    @Override
+    public void close() {
+        scope.close();
+        if (xw != null) {
+            xw.close();
+            xw = null;
+        }
+    }
+}

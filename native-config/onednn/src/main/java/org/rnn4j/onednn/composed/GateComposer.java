@@ -1,0 +1,92 @@
+package org.rnn4j.onednn.composed;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+
+import org.bytedeco.dnnl.global.dnnl.algorithm;
+import org.rnn4j.Activation;
+
+/**
+ * Composes a gate ({@code act(clip(R·h [+ bias] [⊙ extra] + xW [+ p⊙c]))}) and an activation with trailing post-ops
+ * out of oneDNN primitives, fusing as much as possible into post-ops. Used by one thread while a plan is built.
+ */
+final class GateComposer {
+
+    private final OpFactory f;
+    private final WeightStore weights;
+    private final OptionalDouble clip;
+    private final long batch;
+    private final long hidden;
+
+    GateComposer(OpFactory f, WeightStore weights, OptionalDouble clip, long batch, long hidden) {
+        this.f = f;
+        this.weights = weights;
+        this.clip = clip;
+        this.batch = batch;
+        this.hidden = hidden;
+    }
+
+    OpFactory factory() { return f; }
+
+    /**
+     * Writes {@code tail(act(clip(src · weight [+ bias] [post-ops beforeInput] + xw [+ peepholeCell ⊙ peephole])))}
+     * into {@code dst}.
+     *
+     * @param peepholeCell the cell state the peephole reads, or null for none
+     */
+    void gate(String name, Slot src, String weight, Slot bias, List<PostOp> beforeInput, Slot xw,
+              Slot peepholeCell, String peephole, Activation act, Slot dst, List<PostOp> tail) {
+        List<PostOp> chain = ActivationChains.fused(act);
+        Slot preDst = chain != null ? dst : f.scratch(name + ".pre", batch, hidden);
+        List<PostOp> post = new ArrayList<>();
+        if (peepholeCell != null) {
+            // the peephole term goes into the destination first; the matmul then accumulates onto it (sum post-op)
+            f.binary(name + ".peephole", algorithm.binary_mul, peepholeCell, f.row(peephole), preDst, List.of());
+            post.add(PostOp.sum());
+        }
+        post.addAll(beforeInput);
+        post.add(PostOp.add(xw));
+        clip.ifPresent(c -> post.add(PostOp.eltwise(algorithm.eltwise_clip, -c, c)));
+        if (chain != null) {
+            post.addAll(chain);
+            post.addAll(tail);
+            f.matmul(name, src, weight, bias, dst, post);
+        } else {
+            f.matmul(name, src, weight, bias, preDst, post);
+            activate(name, act, preDst, dst, tail);
+        }
+    }
+
+    /** Writes {@code tail(act(src))} into {@code dst}; {@code dst} must not be {@code src}. */
+    void activate(String name, Activation act, Slot src, Slot dst, List<PostOp> tail) {
+        List<PostOp> chain = ActivationChains.fused(act);
+        if (chain != null) {
+            PostOp.Eltwise first = (PostOp.Eltwise) chain.get(0);
+            List<PostOp> post = new ArrayList<>(chain.subList(1, chain.size()));
+            post.addAll(tail);
+            f.eltwise(name + "." + act.kind(), first.alg(), first.alpha(), first.beta(), src, dst, post);
+            return;
+        }
+        switch (act.kind()) {
+            case THRESHOLDED_RELU: {
+                // x · [x > alpha]: the comparison yields 1 or 0, the post-op multiplies by x again
+                Slot alpha = f.row(weights.scalar((float) act.alpha()));
+                List<PostOp> post = new ArrayList<>(List.of(PostOp.mul(src)));
+                post.addAll(tail);
+                f.binary(name + ".ThresholdedRelu", algorithm.binary_gt, src, alpha, dst, post);
+                return;
+            }
+            case SOFTSIGN: {
+                // x / (1 + |x|)
+                Slot denominator = f.scratch(name + ".softsign", src.rows, src.cols);
+                f.eltwise(name + ".abs", algorithm.eltwise_abs, 0, 0, src, denominator,
+                        List.of(PostOp.eltwise(algorithm.eltwise_linear, 1, 1)));
+                f.binary(name + ".Softsign", algorithm.binary_div, src, denominator, dst, tail);
+                return;
+            }
+            default:
+                throw new AssertionError(act.kind());
+        }
+    }
+}
