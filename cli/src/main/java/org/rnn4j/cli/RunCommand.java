@@ -24,10 +24,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", mixinStandardHelpOptions = true,
         customSynopsis = {
             "rnn4j run MODEL.onnx INPUT_DIR OUTPUT_DIR [--backend NAME]",
-            "rnn4j run --weights FILE [--format pytorch|keras] --x FILE [--lengths FILE] [--h0 FILE] [--c0 FILE]",
-            "          [--layout tnc|ntc] (--y FILE | --hn FILE | --cn FILE)... [--cell CELL] [--input-size I]",
-            "          [--hidden-size H] [--layers L] [--direction DIR] [--proj P] [--key-prefix PREFIX]",
-            "          [--keras-layers NAME[,NAME...]] [--backend NAME]"},
+            "rnn4j run --weights FILE [--format pytorch|keras] [SPEC FLAGS] [--backend NAME]",
+            "          --x FILE [--lengths FILE] [--h0 FILE] [--c0 FILE] [--layout tnc|ntc]",
+            "          (--y FILE | --hn FILE | --cn FILE)...",
+            "  SPEC FLAGS (optional, checked against the file): [--cell CELL] [--input-size I]",
+            "          [--hidden-size H] [--layers L] [--direction DIR] [--proj P]",
+            "          [--key-prefix PREFIX] [--keras-layers NAME[,NAME...]]",
+            ""},
         description = {
             "Runs a model with one ONNX RNN/LSTM/GRU node on INPUT_DIR/input_K.pb (the model inputs in order) "
                 + "and writes OUTPUT_DIR/output_K.pb (the model outputs in order).",

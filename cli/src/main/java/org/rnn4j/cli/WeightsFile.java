@@ -91,6 +91,13 @@ final class WeightsFile {
                 return importer.read(file, expected);
             }
             return KerasImporter.load(file, kerasLayers, expected);
+        } catch (IllegalArgumentException e) {
+            // The importers name their Java API; on the command line the same knobs are flags.
+            String m = e.getMessage();
+            if (m == null) throw e;
+            String cli = m.replace("(withKeyPrefix)", "(--key-prefix)").replace("name the layers to stack", "name the layers to stack with --keras-layers");
+            if (cli.equals(m)) throw e;
+            throw new IllegalArgumentException(cli, e);
         } catch (IOException | HdfException e) {
             // A file the importer cannot parse is the caller's input, not an rnn4j failure.
             throw new IllegalArgumentException("--weights " + file + ": cannot be read as " + format.name().toLowerCase(Locale.ROOT)
