@@ -212,6 +212,16 @@ class RunWeightsTest {
         }
     }
 
+    /**
+     * jhdf logs through slf4j; without a provider slf4j prints a three-line warning to System.err on first use, which
+     * would break the one-line stderr contract of every Keras run. The CLI therefore carries a (silent) provider.
+     */
+    @Test
+    void anSlf4jProviderIsOnTheClassPath() {
+        assertTrue(java.util.ServiceLoader.load(org.slf4j.spi.SLF4JServiceProvider.class).findFirst().isPresent(),
+                "no slf4j provider: add org.slf4j:slf4j-nop to the CLI");
+    }
+
     // ---------------------------------------------------------------------------------------------- bad input
 
     /** Status 2, exactly one line on stderr containing every part, and no file anywhere under {@code out}. */
