@@ -1,0 +1,359 @@
+package org.rnn4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnn4j.onnx.OnnxTensor;
+
+/**
+ * {@code rnn4j run --weights}: the importers' golden fixtures (copied from java-api's test resources by the build)
+ * run on the reference backend through the command line, and every class of bad input.
+ */
+class RunWeightsTest {
+    @TempDir Path tmp;
+
+    /** A golden text fixture: {@code key: value} lines and {@code name dims=a,b: v v ...} arrays (row-major, exact). */
+    record Golden(Map<String, String> meta, Map<String, double[]> arrays, Map<String, long[]> dims) {
+        static Golden load(String name) {
+            Golden g = new Golden(new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
+            try {
+                for (String line : Files.readAllLines(fixture(name + ".txt"), StandardCharsets.UTF_8)) {
+                    String head = line.substring(0, line.indexOf(": "));
+                    String body = line.substring(line.indexOf(": ") + 2);
+                    int sp = head.indexOf(" dims=");
+                    if (sp < 0) {
+                        g.meta.put(head, body);
+                        continue;
+                    }
+                    g.arrays.put(head.substring(0, sp), Arrays.stream(body.trim().split(" ")).mapToDouble(Double::parseDouble).toArray());
+                    g.dims.put(head.substring(0, sp), Arrays.stream(head.substring(sp + 6).split(",")).mapToLong(Long::parseLong).toArray());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return g;
+        }
+
+        float[] floats(String key) {
+            double[] d = arrays.get(key);
+            float[] f = new float[d.length];
+            for (int i = 0; i < d.length; i++) f[i] = (float) d[i]; // exact: the inputs are float32 values
+            return f;
+        }
+
+        OnnxTensor tensor(String key) { return OnnxTensor.ofFloats(key, floats(key), dims.get(key)); }
+    }
+
+    static Path fixture(String file) {
+        try {
+            var url = RunWeightsTest.class.getResource("/importers/" + file);
+            if (url == null) throw new IllegalStateException("missing importers/" + file + " (cli/pom.xml copies java-api's fixtures)");
+            return Path.of(url.toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Path write(String name, OnnxTensor t) throws IOException {
+        Path p = tmp.resolve(name);
+        Files.write(p, name.endsWith(".npy") ? Npy.encode(t) : t.toBytes());
+        return p;
+    }
+
+    private static OnnxTensor read(Path p) throws IOException {
+        byte[] b = Files.readAllBytes(p);
+        return p.toString().endsWith(".npy") ? Npy.decode(b, "t", p.toString()) : OnnxTensor.parse(b, p.toString());
+    }
+
+    /**
+     * PyTorch computed the goldens in float32 with |w| ≤ 1/√H and inputs in [−1, 1]; the reference is float64, so the
+     * difference is PyTorch's float32 error: 4·u·K·(K/√H + 2)·L (×2 with projection), floor 1e-5 — the bound
+     * derived in java-api's importer OutputCheck. For these tiny fixtures it is 1e-5 … 5e-5; a wrong gate order,
+     * bias or direction gives O(0.1).
+     */
+    static double pytorchTolerance(int k, int hidden, int layers, boolean projection) {
+        return Math.max(1e-5, 4 * 0x1.0p-24 * k * (k / Math.sqrt(hidden) + 2) * layers * (projection ? 2 : 1));
+    }
+
+    private static void assertClose(String what, double[] expected, OnnxTensor got, long[] dims, double tol) {
+        assertArrayEquals(dims, got.dims(), what + " dims");
+        float[] g = got.floats();
+        for (int i = 0; i < expected.length; i++) {
+            assertTrue(Math.abs(g[i] - expected[i]) <= tol + tol * Math.abs(expected[i]),
+                    what + "[" + i + "]: expected " + expected[i] + " but was " + g[i] + " (tolerance " + tol + ")");
+        }
+    }
+
+    private static String[] args(Object... parts) {
+        return Arrays.stream(parts).map(String::valueOf).toArray(String[]::new);
+    }
+
+    @Test
+    void pytorchStackedBidirectionalLstmFromNpyToNpy() throws IOException {
+        Golden g = Golden.load("torch_lstm_l2_bidi");
+        Path out = tmp.resolve("out");
+        MainTest.Result r = MainTest.rnn4j(args("run", "--weights", fixture("torch_lstm_l2_bidi.safetensors"), "--format", "pytorch",
+                "--key-prefix", "rnn.", "--x", write("x.npy", g.tensor("x")), "--h0", write("h0.npy", g.tensor("h0")),
+                "--c0", write("c0.npy", g.tensor("c0")), "--y", out.resolve("y.npy"), "--hn", out.resolve("h_n.npy"),
+                "--cn", out.resolve("c_n.npy"), "--backend", "reference"));
+        assertEquals(0, r.status(), r.err());
+        assertEquals("", r.err());
+        assertTrue(r.out().contains("lstm,l2,i3,h4,bidi_concat") && r.out().contains("on reference: wrote 3 output(s)"), r.out());
+        double tol = pytorchTolerance(2 * 4 + 4, 4, 2, false); // K = max over layers of I' + S: layer 1 reads 2·S
+        assertClose("y", g.arrays().get("y"), read(out.resolve("y.npy")), g.dims().get("y"), tol);
+        assertClose("h_n", g.arrays().get("hn"), read(out.resolve("h_n.npy")), g.dims().get("hn"), tol);
+        assertClose("c_n", g.arrays().get("cn"), read(out.resolve("c_n.npy")), g.dims().get("cn"), tol);
+        try (Stream<Path> s = Files.list(out)) {
+            assertEquals(List.of("c_n.npy", "h_n.npy", "y.npy"), s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList()));
+        }
+    }
+
+    /** GRU (linear before reset), batch-major X and Y as TensorProto files; spec flags that fit the file are accepted. */
+    @Test
+    void pytorchGruBatchMajorFromPbToPbWithMatchingSpecFlags() throws IOException {
+        Golden g = Golden.load("torch_gru_bidi");
+        long[] xd = g.dims().get("x");
+        float[] x = g.floats("x");
+        int t = (int) xd[0], n = (int) xd[1], c = (int) xd[2];
+        float[] xb = new float[x.length];
+        for (int i = 0; i < t; i++) for (int j = 0; j < n; j++) System.arraycopy(x, (i * n + j) * c, xb, (j * t + i) * c, c);
+        Path out = tmp.resolve("out");
+        MainTest.Result r = MainTest.rnn4j(args("run", "--weights", fixture("torch_gru_bidi.safetensors"), "--cell", "gru-lbr",
+                "--input-size", 3, "--hidden-size", 4, "--layers", 1, "--direction", "bidi-concat", "--layout", "ntc",
+                "--x", write("x.pb", OnnxTensor.ofFloats("X", xb, n, t, c)), "--h0", write("h0.pb", g.tensor("h0")),
+                "--y", out.resolve("y.pb"), "--hn", out.resolve("h_n.pb"), "--backend", "reference"));
+        assertEquals(0, r.status(), r.err());
+        double[] y = g.arrays().get("y");
+        int yc = 8;
+        double[] yb = new double[y.length];
+        for (int i = 0; i < t; i++) for (int j = 0; j < n; j++) System.arraycopy(y, (i * n + j) * yc, yb, (j * t + i) * yc, yc);
+        double tol = pytorchTolerance(3 + 4, 4, 1, false);
+        assertClose("y", yb, read(out.resolve("y.pb")), new long[] {n, t, yc}, tol);
+        assertClose("h_n", g.arrays().get("hn"), read(out.resolve("h_n.pb")), g.dims().get("hn"), tol);
+    }
+
+    /** nn.RNN's nonlinearity is not in the state dict: --cell rnn-relu reproduces PyTorch, the default (tanh) does not. */
+    @Test
+    void rnnNonlinearityComesFromTheCellFlag() throws IOException {
+        Golden g = Golden.load("torch_rnn_relu_l2_nobias");
+        Path x = write("x.npy", g.tensor("x"));
+        Path h0 = write("h0.npy", g.tensor("h0"));
+        double tol = pytorchTolerance(4 + 4, 4, 2, false);
+        MainTest.Result relu = MainTest.rnn4j(args("run", "--weights", fixture("torch_rnn_relu_l2_nobias.safetensors"), "--cell", "rnn-relu",
+                "--x", x, "--h0", h0, "--y", tmp.resolve("relu.npy"), "--backend", "reference"));
+        assertEquals(0, relu.status(), relu.err());
+        assertClose("y", g.arrays().get("y"), read(tmp.resolve("relu.npy")), g.dims().get("y"), tol);
+        MainTest.Result tanh = MainTest.rnn4j(args("run", "--weights", fixture("torch_rnn_relu_l2_nobias.safetensors"),
+                "--x", x, "--h0", h0, "--y", tmp.resolve("tanh.npy"), "--backend", "reference"));
+        assertEquals(0, tanh.status(), tanh.err());
+        float[] got = read(tmp.resolve("tanh.npy")).floats();
+        double worst = 0;
+        for (int i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - g.arrays().get("y")[i]));
+        assertTrue(worst > 0.01, "tanh instead of relu should differ clearly, max diff " + worst);
+    }
+
+    /** Keras reset_after=False GRU (reset before), expected from a float64 transcription of the Keras equations. */
+    @Test
+    void kerasResetBeforeGru() throws IOException {
+        Golden g = Golden.load("keras2_gru_reset_before");
+        MainTest.Result r = MainTest.rnn4j(args("run", "--weights", fixture("keras2_gru_reset_before.h5"), "--cell", "gru-rb",
+                "--x", write("x.npy", g.tensor("x")), "--h0", write("h0.npy", g.tensor("h0")), "--y", tmp.resolve("y.npy"),
+                "--hn", tmp.resolve("h_n.npy"), "--backend", "reference"));
+        assertEquals(0, r.status(), r.err());
+        assertEquals("", r.err());
+        // float64 against float64, then rounded to float32 once: 2^-24 relative (plus summation-order noise).
+        double tol = 0x1.0p-24 * (1 + 1e-6);
+        assertClose("y", g.arrays().get("y"), read(tmp.resolve("y.npy")), g.dims().get("y"), tol);
+        assertClose("h_n", g.arrays().get("hn"), read(tmp.resolve("h_n.npy")), g.dims().get("hn"), tol);
+    }
+
+    /** int64 lengths from NumPy: steps at or past a sequence's length give zero output, and h_n is its last output. */
+    @Test
+    void sequenceLengthsCutSequences() throws IOException {
+        Golden g = Golden.load("torch_lstmp_l2");
+        long[] xd = g.dims().get("x");
+        Path lengths = tmp.resolve("len.npy");
+        Files.write(lengths, NpyTest.resource("i8_3.npy")); // [3, 0, 2]: needs N = 3, so build a 3-sequence X
+        float[] x = new float[(int) (xd[0] * 3 * xd[2])];
+        for (int i = 0; i < x.length; i++) x[i] = (float) Math.sin(i);
+        MainTest.Result r = MainTest.rnn4j(args("run", "--weights", fixture("torch_lstmp_l2.safetensors"),
+                "--x", write("x.npy", OnnxTensor.ofFloats("x", x, xd[0], 3, xd[2])), "--lengths", lengths,
+                "--y", tmp.resolve("y.npy"), "--hn", tmp.resolve("h.npy"), "--backend", "reference"));
+        assertEquals(0, r.status(), r.err());
+        float[] y = read(tmp.resolve("y.npy")).floats();
+        float[] h = read(tmp.resolve("h.npy")).floats();
+        int s = 2; // proj_size
+        int[] len = {3, 0, 2};
+        for (int t = 0; t < xd[0]; t++) {
+            for (int n = 0; n < 3; n++) {
+                for (int k = 0; k < s; k++) {
+                    float v = y[(t * 3 + n) * s + k];
+                    if (t >= len[n]) assertEquals(0f, v, "y[t=" + t + ", n=" + n + "] past the length");
+                    if (len[n] > 0 && t == len[n] - 1) assertEquals(v, h[(1 * 3 + n) * s + k], "h_n of layer 1 = last output of n=" + n);
+                }
+            }
+        }
+    }
+
+    /**
+     * jhdf logs through slf4j; without a provider slf4j prints a three-line warning to System.err on first use, which
+     * would break the one-line stderr contract of every Keras run. The CLI therefore carries a (silent) provider.
+     */
+    @Test
+    void anSlf4jProviderIsOnTheClassPath() {
+        assertTrue(java.util.ServiceLoader.load(org.slf4j.spi.SLF4JServiceProvider.class).findFirst().isPresent(),
+                "no slf4j provider: add org.slf4j:slf4j-nop to the CLI");
+    }
+
+    // ---------------------------------------------------------------------------------------------- bad input
+
+    /** Status 2, exactly one line on stderr containing every part, and no file anywhere under {@code out}. */
+    private void assertBadInput(MainTest.Result r, String... parts) throws IOException {
+        assertEquals(2, r.status(), "stdout: " + r.out() + " stderr: " + r.err());
+        String err = r.err().strip();
+        assertFalse(err.isEmpty(), "stderr is empty");
+        assertFalse(err.contains("\n"), "more than one line on stderr: " + err);
+        for (String p : parts) assertTrue(err.contains(p), "expected '" + p + "' in: " + err);
+        Path out = tmp.resolve("out");
+        if (Files.exists(out)) {
+            try (Stream<Path> s = Files.walk(out)) {
+                assertEquals(List.of(), s.filter(Files::isRegularFile).collect(Collectors.toList()), "files left behind");
+            }
+        }
+    }
+
+    /**
+     * A valid GRU command line (torch_gru_bidi) changed by {@code extra}: {@code --option value} pairs replace or add
+     * options (picocli rejects an option given twice), anything else is appended as a positional argument.
+     */
+    private MainTest.Result gru(Object... extra) throws IOException {
+        Golden g = Golden.load("torch_gru_bidi");
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("--weights", fixture("torch_gru_bidi.safetensors"));
+        options.put("--x", write("x.npy", g.tensor("x")));
+        options.put("--y", tmp.resolve("out/y.npy"));
+        options.put("--hn", tmp.resolve("out/h_n.npy"));
+        options.put("--backend", "reference");
+        List<Object> positional = new ArrayList<>();
+        for (int i = 0; i < extra.length; i++) {
+            if (String.valueOf(extra[i]).startsWith("--")) options.put((String) extra[i], extra[++i]); else positional.add(extra[i]);
+        }
+        List<Object> a = new ArrayList<>(List.of("run"));
+        options.forEach((k, v) -> a.addAll(List.of(k, v)));
+        a.addAll(positional);
+        return MainTest.rnn4j(args(a.toArray()));
+    }
+
+    @Test
+    void theGruCommandLineWorks() throws IOException {
+        MainTest.Result r = gru();
+        assertEquals(0, r.status(), r.err());
+        assertTrue(Files.exists(tmp.resolve("out/y.npy")) && Files.exists(tmp.resolve("out/h_n.npy")));
+    }
+
+    @Test
+    void weightsFileProblems() throws IOException {
+        assertBadInput(gru("--weights", tmp.resolve("nope.safetensors")), "--weights", "nope.safetensors", "does not exist");
+        byte[] b = Files.readAllBytes(fixture("torch_gru_bidi.safetensors"));
+        Path cut = tmp.resolve("cut.safetensors");
+        Files.write(cut, Arrays.copyOf(b, 100));
+        assertBadInput(gru("--weights", cut), "cut.safetensors");
+        Path text = tmp.resolve("w.bin");
+        Files.writeString(text, "hello");
+        assertBadInput(gru("--weights", text), "--weights", "w.bin", "--format pytorch|keras");
+        assertBadInput(gru("--weights", text, "--format", "keras"), "w.bin", "HDF5");
+        assertBadInput(gru("--format", "onnx"), "--format", "pytorch or keras", "'onnx'");
+        assertBadInput(gru("--key-prefix", "encoder.rnn."), "encoder.rnn.weight_ih_l0", "missing");
+        Path prefixed = fixture("torch_lstm_l2_bidi.safetensors");
+        assertBadInput(gru("--weights", prefixed), "'rnn.'", "(--key-prefix)");
+        assertBadInput(gru("--keras-layers", "gru"), "--keras-layers", "--format keras");
+        assertBadInput(MainTest.rnn4j(args("run", "--weights", fixture("keras3_lstm.keras"), "--key-prefix", "x.", "--x", "x.npy",
+                "--y", tmp.resolve("out/y.npy"))), "--key-prefix", "--format pytorch");
+        assertBadInput(MainTest.rnn4j(args("run", "--weights", fixture("keras3_lstm.keras"), "--keras-layers", "gru", "--x", "x.npy",
+                "--y", tmp.resolve("out/y.npy"))), "'gru'", "[lstm]");
+    }
+
+    @Test
+    void specFlagsThatDoNotFitTheFile() throws IOException {
+        assertBadInput(gru("--hidden-size", 5, "--cell", "lstm"), "weights do not fit", "hiddenSize: expected 5 but the file holds 4",
+                "cell: expected lstm but the file holds gru_lbr");
+        assertBadInput(gru("--cell", "gru-rb"), "LINEAR_BEFORE_RESET");
+        assertBadInput(gru("--direction", "forward"), "direction: expected FORWARD");
+        assertBadInput(gru("--layers", 2), "layers: expected 2 but the file holds 1");
+        assertBadInput(gru("--cell", "lstmp"), "--cell", "'lstmp'", SpecOptions.CELLS);
+        assertBadInput(gru("--direction", "both"), "--direction", "'both'");
+        assertBadInput(gru("--proj", 2), "--proj", "LSTM");
+        assertBadInput(gru("--input-size", 0), "inputSize: expected > 0 but was 0");
+        assertBadInput(gru("--layers", "two"), "--layers", "two");
+    }
+
+    @Test
+    void inputFileProblems() throws IOException {
+        assertBadInput(gru("--x", tmp.resolve("missing.npy")), "--x", "missing.npy", "does not exist");
+        assertBadInput(gru("--x", tmp.resolve("x.csv")), "--x", "x.csv", ".npy", ".pb");
+        assertBadInput(gru("--x", write("x4.npy", OnnxTensor.ofFloats("x", new float[5 * 2 * 4], 5, 2, 4))), "--x", "x4.npy",
+                "I=3", "[5, 2, 4]");
+        assertBadInput(gru("--x", write("x2.npy", OnnxTensor.ofFloats("x", new float[6], 2, 3))), "--x", "[2, 3]");
+        Path f8 = tmp.resolve("x8.npy");
+        Files.write(f8, NpyTest.resource("f8_2x3.npy"));
+        assertBadInput(gru("--x", f8), "--x", "x8.npy", "'<f8'");
+        Path junk = tmp.resolve("junk.pb");
+        Files.write(junk, new byte[] {(byte) 0xff, (byte) 0xff, 1});
+        assertBadInput(gru("--x", junk), "--x", "junk.pb", "malformed");
+        assertBadInput(gru("--x", write("xi.npy", OnnxTensor.ofInts("x", new int[30], 5, 2, 3))), "--x", "xi.npy", "float32");
+        assertBadInput(gru("--h0", write("h0.npy", OnnxTensor.ofFloats("h", new float[8], 1, 2, 4))), "--h0", "h0.npy",
+                "[2, 2, 4]", "[1, 2, 4]");
+        assertBadInput(gru("--c0", write("c0.npy", OnnxTensor.ofFloats("c", new float[16], 2, 2, 4))), "--c0", "no cell state");
+        assertBadInput(gru("--lengths", write("lf.npy", OnnxTensor.ofFloats("l", new float[2], 2))), "--lengths", "int32");
+        assertBadInput(gru("--lengths", write("l3.npy", OnnxTensor.ofInts("l", new int[3], 3))), "--lengths", "[2]", "[3]");
+        assertBadInput(gru("--lengths", write("l9.npy", OnnxTensor.ofInts("l", new int[] {9, 1}, 2))), "--lengths", "l9.npy",
+                "sequenceLengths[0]", "[0, T=5]", "9");
+        assertBadInput(gru("--layout", "nct"), "--layout", "'nct'");
+        assertBadInput(MainTest.rnn4j(args("run", "--weights", fixture("torch_gru_bidi.safetensors"), "--y", tmp.resolve("out/y.npy"))),
+                "--x", "missing");
+    }
+
+    @Test
+    void outputProblems() throws IOException {
+        assertBadInput(gru("--cn", tmp.resolve("out/c.npy")), "--cn", "no cell state");
+        assertBadInput(gru("--y", tmp.resolve("out/y.txt")), "--y", "y.txt", ".npy");
+        Files.createDirectories(tmp.resolve("out/dir.npy"));
+        assertBadInput(gru("--y", tmp.resolve("out/dir.npy")), "--y", "is a directory");
+        assertBadInput(gru("--hn", tmp.resolve("out/y.npy")), "--hn", "same name");
+        Golden g = Golden.load("torch_gru_bidi");
+        assertBadInput(MainTest.rnn4j(args("run", "--weights", fixture("torch_gru_bidi.safetensors"), "--x", write("x.npy", g.tensor("x")))),
+                "--y, --hn, --cn", "at least one output");
+        Path file = tmp.resolve("plain");
+        Files.writeString(file, "");
+        assertBadInput(gru("--hn", file.resolve("h.npy")), "--hn", "is a file");
+        // Caught only when writing (a directory cannot be created below a file): Y was already written to a temporary
+        // file, which must be removed again.
+        Files.writeString(tmp.resolve("blocker"), "");
+        assertBadInput(gru("--hn", tmp.resolve("blocker/sub/h.npy")), "h.npy", "cannot write", "no output was written");
+    }
+
+    @Test
+    void formsAndBackends() throws IOException {
+        assertBadInput(gru("--backend", "nope"), "'nope'");
+        assertBadInput(gru("model.onnx"), "model.onnx", "--weights");
+        assertBadInput(MainTest.rnn4j("run", "--x", "x.npy", "m.onnx", "in", "out"), "--x", "only with --weights");
+        assertBadInput(MainTest.rnn4j("run", "--cell", "lstm", "m.onnx", "in", "out"), "spec flags", "only with --weights");
+    }
+}
