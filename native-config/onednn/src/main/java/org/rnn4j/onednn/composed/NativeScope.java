@@ -13,8 +13,13 @@ final class NativeScope implements AutoCloseable {
     private final List<Pointer> owned = new ArrayList<>();
     private boolean closed;
 
-    /** Takes ownership of {@code p} and returns it. */
+    /**
+     * Takes ownership of {@code p} and returns it. The extra reference keeps {@code p} alive past any JavaCPP
+     * {@code PointerScope} open on this thread (a forward call opens one; plans and buffers built lazily inside it
+     * must outlive the call).
+     */
     <P extends Pointer> P add(P p) {
+        p.retainReference();
         if (closed) {
             p.close();
             throw new IllegalStateException("native scope already closed");
