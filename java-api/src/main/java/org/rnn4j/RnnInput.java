@@ -95,6 +95,11 @@ public final class RnnInput {
         if (outputs != null && outputs.contains(OutputKind.C_FINAL) && !lstm) {
             throw new IllegalArgumentException("outputs: C_FINAL is only defined for LSTM cells, not " + spec.cell().shortName());
         }
+        // Final states [L·D, N, S] are arrays too; many layers can push them past 2^31 while X and Y stay small.
+        if (hExpected > RnnSpec.MAX_ARRAY_ELEMENTS || cExpected > RnnSpec.MAX_ARRAY_ELEMENTS) {
+            throw new IllegalArgumentException("final h/c: [L·D=" + ld + ", N=" + batch + ", " + Math.max(spec.stateSize(), spec.hiddenSize())
+                    + "] needs " + Math.max(hExpected, cExpected) + " floats, more than the " + RnnSpec.MAX_ARRAY_ELEMENTS + " a Java array holds");
+        }
         long yElements = (long) steps * batch * spec.outputSize();
         if (yElements > RnnSpec.MAX_ARRAY_ELEMENTS) {
             throw new IllegalArgumentException("Y: [T=" + steps + ", N=" + batch + ", C=" + spec.outputSize()

@@ -39,11 +39,12 @@ public record RnnSpec(Cell cell, int inputSize, int hiddenSize, int layers, Dire
             throw new IllegalArgumentException("activations[0]: expected the RNN cell's activation "
                     + ((Cell.Rnn) cell).activation() + " but was " + activations.get(0));
         }
-        for (int l = 0; l < layers; l++) {
+        for (int l = 0; l < Math.min(layers, 2); l++) { // layers 1.. all have the same shapes
             long gateRows = (long) cell.gateCount() * hiddenSize;
-            requireArraySize("W of layer " + l + " [G·H=" + gateRows + ", " + layerInputSize(cell, inputSize, hiddenSize, l, direction) + "]",
-                    gateRows * layerInputSize(cell, inputSize, hiddenSize, l, direction));
-            requireArraySize("R of layer " + l, gateRows * cell.stateSize(hiddenSize));
+            long in = layerInputSize(cell, inputSize, hiddenSize, l, direction);
+            requireArraySize("W of layer " + l + " [G·H=" + gateRows + ", " + in + "]", gateRows, in);
+            requireArraySize("R of layer " + l + " [G·H=" + gateRows + ", " + cell.stateSize(hiddenSize) + "]", gateRows,
+                    cell.stateSize(hiddenSize));
         }
     }
 
@@ -51,9 +52,11 @@ public record RnnSpec(Cell cell, int inputSize, int hiddenSize, int layers, Dire
         if (value <= 0) throw new IllegalArgumentException(field + ": expected > 0 but was " + value);
     }
 
-    private static void requireArraySize(String what, long elements) {
-        if (elements > MAX_ARRAY_ELEMENTS) {
-            throw new IllegalArgumentException(what + ": expected at most " + MAX_ARRAY_ELEMENTS + " elements but needs " + elements);
+    private static void requireArraySize(String what, long rows, long cols) {
+        // rows·cols can pass Long.MAX_VALUE (G·H and I each near 2^31): compare without multiplying.
+        if (rows > MAX_ARRAY_ELEMENTS / cols) {
+            throw new IllegalArgumentException(what + ": expected at most " + MAX_ARRAY_ELEMENTS + " elements but needs "
+                    + java.math.BigInteger.valueOf(rows).multiply(java.math.BigInteger.valueOf(cols)));
         }
     }
 

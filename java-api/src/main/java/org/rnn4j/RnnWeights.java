@@ -99,6 +99,7 @@ public final class RnnWeights {
      * {@code seed}. For demos, tests and benchmarks.
      */
     public static RnnWeights random(RnnSpec spec, long seed) {
+        requireFitsHeap(spec);
         SplittableRandom rnd = new SplittableRandom(seed);
         double bound = 1.0 / Math.sqrt(spec.hiddenSize());
         int g = spec.cell().gateCount();
@@ -119,6 +120,22 @@ public final class RnnWeights {
             }
         }
         return of(spec, parts);
+    }
+
+    /** Fails before allocating when the weights cannot fit the heap at all (an OutOfMemoryError helps no one). */
+    private static void requireFitsHeap(RnnSpec spec) {
+        long floats = 0;
+        int g = spec.cell().gateCount();
+        for (int l = 0; l < spec.layers(); l++) {
+            long perDirection = (long) g * spec.hiddenSize() * (spec.layerInputSize(l) + spec.stateSize() + 2L) + 3L * spec.hiddenSize()
+                    + (long) spec.stateSize() * spec.hiddenSize();
+            floats += perDirection * spec.direction().count();
+        }
+        long bytes = floats * Float.BYTES;
+        if (bytes > Runtime.getRuntime().maxMemory()) {
+            throw new IllegalArgumentException("weights: " + spec.caseName() + " needs " + floats + " floats (" + (bytes >> 20)
+                    + " MiB), more than this JVM's maximum heap of " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
+        }
     }
 
     private static float[] uniform(SplittableRandom rnd, int n, double bound) {

@@ -166,10 +166,11 @@ public final class OnnxTensor {
         long count = 1;
         for (long d : dims) {
             if (d < 0) throw new IllegalArgumentException(source + ": dims " + Arrays.toString(dims) + " must be >= 0");
-            count = d == 0 ? 0 : Math.multiplyExact(count, d);
-            if (count > Integer.MAX_VALUE - 8) {
+            // Compare before multiplying: count·d can pass Long.MAX_VALUE (dims near 2^63 in a damaged file).
+            if (count > 0 && d > (Integer.MAX_VALUE - 8) / count) {
                 throw new IllegalArgumentException(source + ": dims " + Arrays.toString(dims) + " hold more elements than a Java array can");
             }
+            count *= d;
         }
         return count;
     }

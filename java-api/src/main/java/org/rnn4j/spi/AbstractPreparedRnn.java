@@ -18,6 +18,7 @@ public abstract class AbstractPreparedRnn implements PreparedRnn {
     // Readers are forward calls, the single writer is close(): close waits for in-flight calls to drain.
     private final ReentrantReadWriteLock lifetime = new ReentrantReadWriteLock();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private boolean released; // guarded by the write lock
 
     protected AbstractPreparedRnn(RnnSpec spec, String backend) {
         this.spec = spec;
@@ -46,11 +47,15 @@ public abstract class AbstractPreparedRnn implements PreparedRnn {
 
     @Override
     public final void close() {
-        boolean first = closed.compareAndSet(false, true);
-        // Every caller, first or not, returns only once in-flight calls have drained and resources are freed.
+        closed.set(true);
+        // Every caller, first or not, returns only once in-flight calls have drained and resources are freed:
+        // whichever caller takes the write lock first releases, so no caller can return ahead of the release.
         lifetime.writeLock().lock();
         try {
-            if (first) release();
+            if (!released) {
+                released = true;
+                release();
+            }
         } finally {
             lifetime.writeLock().unlock();
         }

@@ -110,6 +110,7 @@ final class CallContext implements AutoCloseable {
         if (floats > xwFloats) {
             if (xw != null) xw.close();
             xw = new FloatPointer(floats + ALIGN_FLOATS);
+            xw.retainReference(); // outlives the PointerScope of the call that grew it; released by close()
             xwFloats = floats;
         }
         return alignUp(Address.of(xw));
