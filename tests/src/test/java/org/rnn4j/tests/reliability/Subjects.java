@@ -65,6 +65,12 @@ final class Subjects {
     }
 
     /** GRU (reset before) with a non-default activation and a projection-free 2-layer reverse stack: composed. */
+    /** A composed GRU whose activations all propagate NaN in oneDNN (Softsign, ScaledTanh are not min/max-based). */
+    static RnnSpec composedNanPropagatingGru() {
+        return RnnSpec.builder(Cell.gru(Cell.ResetMode.RESET_BEFORE)).inputSize(3).hiddenSize(4).layers(2)
+                .direction(Direction.REVERSE).activations(Activation.SIGMOID, Activation.scaledTanh(1.2, 0.8)).build();
+    }
+
     static RnnSpec composedGru() {
         return RnnSpec.builder(new Cell.Gru(Cell.ResetMode.RESET_BEFORE)).inputSize(3).hiddenSize(4).layers(2)
                 .direction(Direction.REVERSE).activations(Activation.HARD_SIGMOID_DEFAULT, Activation.TANH).build();
