@@ -21,6 +21,9 @@ final class CudaErrors {
     private static final NativeErrors CUDA = new NativeErrors(BACKEND,
             safely(code -> string(cudart.cudaGetErrorName(code))), Pattern.compile("cudaError[A-Za-z]+"));
 
+    private static final NativeErrors NVRTC = new NativeErrors(BACKEND,
+            safely(code -> string(org.bytedeco.cuda.global.nvrtc.nvrtcGetErrorString(code))), Pattern.compile("NVRTC_ERROR_[A-Z_]+"));
+
     private CudaErrors() {}
 
     /** Throws unless {@code status} is {@code CUDNN_STATUS_SUCCESS} (0). */
@@ -31,6 +34,11 @@ final class CudaErrors {
     /** Throws unless {@code status} is {@code cudaSuccess} (0). */
     static void cuda(int status, String operation, RnnSpec spec) {
         if (status != 0) CUDA.check(status, 0, operation, spec);
+    }
+
+    /** Throws unless {@code status} is {@code NVRTC_SUCCESS} (0). */
+    static void nvrtc(int status, String operation, RnnSpec spec) {
+        if (status != 0) NVRTC.check(status, 0, operation, spec);
     }
 
     /** "cudaErrorNoDevice (100)". */

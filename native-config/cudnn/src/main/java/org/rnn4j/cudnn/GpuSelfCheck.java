@@ -19,7 +19,7 @@ import org.rnn4j.reference.ReferenceBackend;
 
 /**
  * Entry point for the first GPU session (docs/gpu-validation.md): runs a handful of specs on cuDNN and on the float64
- * reference, prints PASS/FAIL per case with the largest error and its bound, then (argument {@code bench}) the median
+ * reference, prints PASS/FAIL per case with the largest error and its bound, compiles every kernel with NVRTC, then (argument {@code bench}) the median
  * time per forward call of the benchmark shapes. Exit status: 0 all passed, 1 a case failed, 2 backend unavailable.
  * Run with {@code -Drnn4j.cudnn.enable=true}. Single-threaded; not part of the library API.
  */
@@ -43,9 +43,30 @@ public final class GpuSelfCheck {
                 e.printStackTrace(System.out);
             }
         }
+        int[] cc = computeCapability(ProbeFacts.deviceIndex(System.getProperty(ProbeFacts.DEVICE_PROPERTY)));
+        for (String kernel : KernelSources.KERNELS) {
+            total++;
+            try {
+                String ptx = NvrtcCompiler.compile(kernel, cc[0], cc[1]);
+                boolean ok = ptx.contains(".entry rnn4j_" + kernel.replace(".cu", ""));
+                if (!ok) failed++;
+                System.out.println((ok ? "PASS" : "FAIL") + " nvrtc " + kernel + " compute_" + cc[0] + cc[1] + ": " + ptx.length() + " chars of PTX");
+            } catch (RuntimeException e) {
+                failed++;
+                System.out.println("FAIL nvrtc " + kernel + ": " + e);
+            }
+        }
         System.out.println("self-check: " + (total - failed) + "/" + total + " passed");
         if (args.length > 0 && args[0].equals("bench")) Bench.run(cudnn);
         System.exit(failed == 0 ? 0 : 1);
+    }
+
+    /** {major, minor} of the chosen GPU, e.g. {9, 0} on an H100. */
+    private static int[] computeCapability(int device) {
+        try (org.bytedeco.cuda.cudart.cudaDeviceProp prop = new org.bytedeco.cuda.cudart.cudaDeviceProp()) {
+            CudaErrors.cuda(org.bytedeco.cuda.global.cudart.cudaGetDeviceProperties(prop, device), "cudaGetDeviceProperties", null);
+            return new int[] {prop.major(), prop.minor()};
+        }
     }
 
     static List<Case> cases() {
