@@ -63,7 +63,13 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
         try (PointerScope scope = new PointerScope()) {
             // The CUDA device is per host thread: make ours current before any call on this thread.
             CudaErrors.cuda(cudart.cudaSetDevice(device), "cudaSetDevice(" + device + ")", spec);
-            return run(ctx, in);
+            try {
+                return run(ctx, in);
+            } catch (RuntimeException e) {
+                // Let queued copies on our stream finish before the scope frees their host buffers.
+                cudart.cudaStreamSynchronize(ctx.stream);
+                throw e;
+            }
         } finally {
             idle.push(ctx);
         }
