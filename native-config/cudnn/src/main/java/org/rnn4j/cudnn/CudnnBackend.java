@@ -1,21 +1,38 @@
 package org.rnn4j.cudnn;
 
+import java.util.function.Supplier;
 import org.rnn4j.Availability;
 import org.rnn4j.Backend;
 import org.rnn4j.BackendUnavailableException;
+import org.rnn4j.DataType;
 import org.rnn4j.PreparedRnn;
 import org.rnn4j.RnnSpec;
 import org.rnn4j.RnnWeights;
+import org.rnn4j.UnsupportedConfigurationException;
 
 /**
- * NVIDIA GPU backend on cuDNN 9. This release ships only its probe: it finds the CUDA runtime, a device and cuDNN
- * and says which is missing, but the compute path is not implemented yet, so it always reports unavailable and is
- * never selected. Stateless and thread-safe; the probe result is computed once.
+ * NVIDIA GPU backend on cuDNN 9 (v8 RNN API). Not yet validated on a GPU: {@link #probe()} reports unavailable
+ * unless {@code -Drnn4j.cudnn.enable=true} and the CUDA runtime, a GPU and cuDNN 9 are all present; then
+ * {@link #prepare} runs the native path (see {@link CudnnPlan}) and refuses composed features. Thread-safe; the
+ * probe runs once per instance.
  */
 public final class CudnnBackend implements Backend {
-    public static final String NAME = "cudnn";
+    public static final String NAME = CudaErrors.BACKEND;
 
+    private final Supplier<ProbeFacts> facts;
+    private final Supplier<Boolean> enabled;
+    private volatile ProbeFacts probed;
     private volatile Availability availability;
+
+    public CudnnBackend() {
+        this(CudaProbe::run, () -> Boolean.getBoolean(ProbeFacts.ENABLE_PROPERTY));
+    }
+
+    /** For tests: inject what the probe would find and whether the enable property is set. */
+    CudnnBackend(Supplier<ProbeFacts> facts, Supplier<Boolean> enabled) {
+        this.facts = facts;
+        this.enabled = enabled;
+    }
 
     @Override public String name() { return NAME; }
 
@@ -26,12 +43,37 @@ public final class CudnnBackend implements Backend {
     @Override
     public Availability probe() {
         Availability a = availability;
-        if (a == null) availability = a = CudaProbe.run();
+        if (a == null) {
+            ProbeFacts f = facts.get();
+            probed = f;
+            availability = a = f.decide(enabled.get());
+        }
         return a;
     }
 
     @Override
     public PreparedRnn prepare(RnnSpec spec, RnnWeights weights) {
-        throw new BackendUnavailableException("backend 'cudnn' is unavailable: " + probe().reason());
+        java.util.Objects.requireNonNull(spec, "spec");
+        java.util.Objects.requireNonNull(weights, "weights");
+        weights.requireCompatible(spec);
+        Availability a = probe();
+        if (!a.available()) throw new BackendUnavailableException("backend 'cudnn' is unavailable: " + a.reason());
+        CudnnPlan plan = plan(spec);
+        return new CudnnPreparedRnn(spec, weights, plan, probed.device());
+    }
+
+    /** The plan for {@code spec}, or {@link UnsupportedConfigurationException} naming what this release cannot run. */
+    static CudnnPlan plan(RnnSpec spec) {
+        if (spec.dataType() == DataType.BF16) {
+            throw new UnsupportedConfigurationException(NAME, spec, "BF16",
+                    "cuDNN's RNN forward supports half and float data; use F16 or F32");
+        }
+        CudnnPlan plan = CudnnPlan.of(spec);
+        if (!plan.isNative()) {
+            throw new UnsupportedConfigurationException(NAME, spec, String.join("; ", plan.composedFeatures()),
+                    "needs the composed GPU path (cuBLAS + NVRTC kernels), whose kernels exist but whose driver is "
+                            + "not wired in this release");
+        }
+        return plan;
     }
 }

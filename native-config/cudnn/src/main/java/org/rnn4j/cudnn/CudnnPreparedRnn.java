@@ -1,0 +1,193 @@
+package org.rnn4j.cudnn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import org.bytedeco.cuda.global.cudart;
+import org.bytedeco.cuda.global.cudnn;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.javacpp.ShortPointer;
+import org.bytedeco.javacpp.SizeTPointer;
+import org.rnn4j.OutputKind;
+import org.rnn4j.RnnInput;
+import org.rnn4j.RnnOutput;
+import org.rnn4j.RnnSpec;
+import org.rnn4j.RnnWeights;
+import org.rnn4j.spi.AbstractPreparedRnn;
+
+/**
+ * A spec whose whole layer stack is one {@code cudnnRNNForward} call (the native path of {@link CudnnPlan}).
+ * {@code forward} may run on many threads at once: each call takes a {@link CudnnContext} (own handle, stream,
+ * descriptors and buffers) from a pool that grows to the peak concurrency; the RNN descriptor and weight space are
+ * shared read-only. {@code close()} (idempotent, waits for calls) frees all device memory and handles.
+ */
+final class CudnnPreparedRnn extends AbstractPreparedRnn {
+    private final CudnnPlan plan;
+    private final int device;
+    private final CudnnStack stack;
+    private final ConcurrentLinkedDeque<CudnnContext> idle = new ConcurrentLinkedDeque<>();
+    private final List<CudnnContext> all = new ArrayList<>(); // guarded by itself
+
+    CudnnPreparedRnn(RnnSpec spec, RnnWeights weights, CudnnPlan plan, int device) {
+        super(spec, CudaErrors.BACKEND);
+        this.plan = plan;
+        this.device = device;
+        this.stack = new CudnnStack(spec, plan);
+        CudnnContext first = null;
+        try {
+            first = newContext();
+            stack.build(first.handle, first.stream, weights);
+            idle.push(first);
+        } catch (RuntimeException e) {
+            release();
+            throw e;
+        }
+    }
+
+    private CudnnContext newContext() {
+        CudnnContext c = new CudnnContext(device, spec());
+        synchronized (all) {
+            all.add(c);
+        }
+        return c;
+    }
+
+    @Override
+    protected RnnOutput compute(RnnInput in) {
+        RnnSpec spec = spec();
+        CudnnContext ctx = idle.poll();
+        if (ctx == null) ctx = newContext();
+        try (PointerScope scope = new PointerScope()) {
+            // The CUDA device is per host thread: make ours current before any call on this thread.
+            CudaErrors.cuda(cudart.cudaSetDevice(device), "cudaSetDevice(" + device + ")", spec);
+            try {
+                return run(ctx, in);
+            } catch (RuntimeException e) {
+                // Let queued copies on our stream finish before the scope frees their host buffers.
+                cudart.cudaStreamSynchronize(ctx.stream);
+                throw e;
+            }
+        } finally {
+            idle.push(ctx);
+        }
+    }
+
+    private RnnOutput run(CudnnContext ctx, RnnInput in) {
+        RnnSpec spec = spec();
+        SequenceStaging staging = new SequenceStaging(in.steps(), in.batch(), in.sequenceLengths(), plan.reverseEachSequence());
+        int n = in.batch();
+        int maxT = staging.maxLength();
+        int s = plan.stateSize();
+        int h = plan.hiddenSize();
+        int ld = plan.numLayers() * plan.cudnnDirections();
+        int yChannels = plan.cudnnOutputSize();
+        int eb = stack.elementBytes();
+        boolean lstm = plan.cellMode() == CudnnPlan.CUDNN_LSTM;
+        boolean wantY = in.wants(OutputKind.Y, spec);
+        boolean wantH = in.wants(OutputKind.H_FINAL, spec);
+        boolean wantC = lstm && in.wants(OutputKind.C_FINAL, spec);
+        int[] lengths = staging.cudnnLengths();
+
+        // x / y: RNN data descriptors, SEQ_MAJOR_UNPACKED = [maxT, N, vectorSize] with per-sequence lengths (all
+        // >= 1, see SequenceStaging); padding of y is filled with 0 (paddingFill points to a host value of dataType).
+        Pointer zero = eb == 4 ? new FloatPointer(1).put(0f) : new ShortPointer(1).put((short) 0);
+        CudaErrors.cudnn(cudnn.cudnnSetRNNDataDescriptor(ctx.xDesc, plan.dataType(), 0, maxT, n, plan.inputSize(),
+                lengths, zero), "cudnnSetRNNDataDescriptor (x)", spec);
+        CudaErrors.cudnn(cudnn.cudnnSetRNNDataDescriptor(ctx.yDesc, plan.dataType(), 0, maxT, n, yChannels,
+                lengths, zero), "cudnnSetRNNDataDescriptor (y)", spec);
+        // h: [numLayers·D, N, projSize], c: [numLayers·D, N, hiddenSize], fully packed (strides N·W, W, 1).
+        CudaErrors.cudnn(cudnn.cudnnSetTensorNdDescriptor(ctx.hDesc, plan.dataType(), 3, new int[] {ld, n, s},
+                new int[] {n * s, s, 1}), "cudnnSetTensorNdDescriptor (h)", spec);
+        CudaErrors.cudnn(cudnn.cudnnSetTensorNdDescriptor(ctx.cDesc, plan.dataType(), 3, new int[] {ld, n, h},
+                new int[] {n * h, h, 1}), "cudnnSetTensorNdDescriptor (c)", spec);
+
+        // Inference needs only the workspace (reserve space is for training).
+        long work;
+        try (SizeTPointer workSize = new SizeTPointer(1); SizeTPointer reserveSize = new SizeTPointer(1)) {
+            CudaErrors.cudnn(cudnn.cudnnGetRNNTempSpaceSizes(ctx.handle, stack.rnnDesc, cudnn.CUDNN_FWD_MODE_INFERENCE,
+                    ctx.xDesc, workSize, reserveSize), "cudnnGetRNNTempSpaceSizes", spec);
+            work = workSize.get();
+        }
+        long xBytes = (long) maxT * n * plan.inputSize() * eb;
+        long yBytes = (long) maxT * n * yChannels * eb;
+        long hBytes = (long) ld * n * s * eb;
+        long cBytes = (long) ld * n * h * eb;
+        Pointer x = ctx.x.ensure(xBytes, spec);
+        Pointer y = ctx.y.ensure(yBytes, spec);
+        Pointer ws = ctx.workSpace.ensure(work, spec);
+        // devSeqLengths: the same int32[N] as the descriptors' seqLengthArray, but in device memory.
+        Pointer devLengths = ctx.seqLengths.ensure(4L * n, spec);
+        upload(ctx, devLengths, new IntPointer(lengths), 4L * n, "sequence lengths");
+        upload(ctx, x, host(staging.packX(in.x(), in.layout(), plan.inputSize()), eb), xBytes, "x");
+        // NULL hx / cx mean zero initial states; NULL hy / cy mean "do not write final states".
+        Pointer hx = null;
+        Pointer cx = null;
+        if (in.initialH() != null) upload(ctx, hx = ctx.hx.ensure(hBytes, spec), host(in.initialH(), eb), hBytes, "hx");
+        if (lstm && in.initialC() != null) upload(ctx, cx = ctx.cx.ensure(cBytes, spec), host(in.initialC(), eb), cBytes, "cx");
+        Pointer hy = wantH ? ctx.hy.ensure(hBytes, spec) : null;
+        Pointer cy = wantC ? ctx.cy.ensure(cBytes, spec) : null;
+
+        CudaErrors.cudnn(cudnn.cudnnRNNForward(ctx.handle, stack.rnnDesc, cudnn.CUDNN_FWD_MODE_INFERENCE,
+                new IntPointer(devLengths), ctx.xDesc, x, ctx.yDesc, y, ctx.hDesc, hx, hy,
+                ctx.cDesc, cx, cy, stack.weightSpaceBytes, stack.weightSpace.address(), work, ws, 0, null),
+                "cudnnRNNForward", spec);
+
+        Pointer yHost = wantY ? download(ctx, y, yBytes, eb, "y") : null;
+        Pointer hHost = wantH ? download(ctx, hy, hBytes, eb, "hy") : null;
+        Pointer cHost = wantC ? download(ctx, cy, cBytes, eb, "cy") : null;
+        CudaErrors.cuda(cudart.cudaStreamSynchronize(ctx.stream), "cudaStreamSynchronize (forward)", spec);
+
+        // Only now, after every native call succeeded, are the caller's results built.
+        float[] yOut = wantY ? staging.unpackY(floats(yHost, maxT * n * yChannels, eb), in.layout(), yChannels, plan.sumHalves()) : null;
+        float[] hOut = wantH ? floats(hHost, ld * n * s, eb) : null;
+        float[] cOut = wantC ? floats(cHost, ld * n * h, eb) : null;
+        if (hOut != null) staging.restoreZeroLengthStates(hOut, in.initialH(), ld, s);
+        if (cOut != null) staging.restoreZeroLengthStates(cOut, in.initialC(), ld, h);
+        return new RnnOutput(yOut, hOut, cOut, in.layout(), in.steps(), n, spec.outputSize());
+    }
+
+    private void upload(CudnnContext ctx, Pointer device, Pointer host, long bytes, String what) {
+        CudaErrors.cuda(cudart.cudaMemcpyAsync(device, host, bytes, cudart.cudaMemcpyHostToDevice, ctx.stream),
+                "cudaMemcpyAsync (" + what + " to device, " + bytes + " bytes)", spec());
+    }
+
+    private Pointer download(CudnnContext ctx, Pointer device, long bytes, int eb, String what) {
+        Pointer host = eb == 4 ? new FloatPointer(bytes / 4) : new ShortPointer(bytes / 2);
+        CudaErrors.cuda(cudart.cudaMemcpyAsync(host, device, bytes, cudart.cudaMemcpyDeviceToHost, ctx.stream),
+                "cudaMemcpyAsync (" + what + " to host, " + bytes + " bytes)", spec());
+        return host;
+    }
+
+    /** Host copy of {@code values} as float or half. Pageable memory: the copy completes before it returns. */
+    private static Pointer host(float[] values, int eb) {
+        if (eb == 4) return new FloatPointer(values);
+        short[] half = new short[values.length];
+        for (int i = 0; i < values.length; i++) half[i] = Half.fromFloat(values[i]);
+        return new ShortPointer(half);
+    }
+
+    private static float[] floats(Pointer host, int count, int eb) {
+        float[] out = new float[count];
+        if (eb == 4) {
+            ((FloatPointer) host).get(out);
+        } else {
+            short[] half = new short[count];
+            ((ShortPointer) host).get(half);
+            for (int i = 0; i < count; i++) out[i] = Half.toFloat(half[i]);
+        }
+        return out;
+    }
+
+    @Override
+    protected void release() {
+        synchronized (all) {
+            for (CudnnContext c : all) c.close();
+            all.clear();
+        }
+        idle.clear();
+        stack.close();
+    }
+}

@@ -1,0 +1,154 @@
+package org.rnn4j.cudnn;
+
+import org.bytedeco.cuda.cudart.CUstream_st;
+import org.bytedeco.cuda.cudnn.cudnnContext;
+import org.bytedeco.cuda.cudnn.cudnnDropoutStruct;
+import org.bytedeco.cuda.cudnn.cudnnRNNStruct;
+import org.bytedeco.cuda.cudnn.cudnnTensorStruct;
+import org.bytedeco.cuda.global.cudart;
+import org.bytedeco.cuda.global.cudnn;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.SizeTPointer;
+import org.rnn4j.NativeBackendException;
+import org.rnn4j.RnnSpec;
+import org.rnn4j.RnnWeights;
+
+/**
+ * The prepared, read-only half of a cuDNN RNN: the RNN descriptor ({@code cudnnSetRNNDescriptor_v8}) and the
+ * weight space on the device, filled once at prepare. Shared by every {@link CudnnContext} of one prepared RNN
+ * (cuDNN only reads both during {@code cudnnRNNForward}); built and closed on one thread.
+ */
+final class CudnnStack implements AutoCloseable {
+    final RnnSpec spec;
+    final CudnnPlan plan;
+    final cudnnRNNStruct rnnDesc = new cudnnRNNStruct();
+    private final cudnnDropoutStruct dropoutDesc = new cudnnDropoutStruct();
+    final DeviceBuffer weightSpace = new DeviceBuffer("weight space");
+    long weightSpaceBytes;
+    private boolean rnnCreated;
+    private boolean dropoutCreated;
+
+    CudnnStack(RnnSpec spec, CudnnPlan plan) {
+        this.spec = spec;
+        this.plan = plan;
+    }
+
+    /** Element size of the data type: 4 (float) or 2 (half). */
+    int elementBytes() { return plan.dataType() == CudnnPlan.CUDNN_DATA_HALF ? 2 : 4; }
+
+    /** Creates the descriptors and uploads {@code weights}; {@code handle} is a handle of the chosen device. */
+    void build(cudnnContext handle, CUstream_st stream, RnnWeights weights) {
+        CudaErrors.cudnn(cudnn.cudnnCreateDropoutDescriptor(dropoutDesc), "cudnnCreateDropoutDescriptor", spec);
+        dropoutCreated = true;
+        // Inference only: dropout probability 0, no RNG states (NULL, 0 bytes), seed irrelevant.
+        CudaErrors.cudnn(cudnn.cudnnSetDropoutDescriptor(dropoutDesc, handle, 0f, null, 0, 0), "cudnnSetDropoutDescriptor", spec);
+        CudaErrors.cudnn(cudnn.cudnnCreateRNNDescriptor(rnnDesc), "cudnnCreateRNNDescriptor", spec);
+        rnnCreated = true;
+        // cudnnSetRNNDescriptor_v8(desc, algo, cellMode, biasMode, dirMode, inputMode, dataType, mathPrec, mathType,
+        //   inputSize, hiddenSize, projSize, numLayers, dropoutDesc, auxFlags). projSize == hiddenSize means no
+        //   projection; auxFlags PADDED_IO_ENABLED allows the unpacked layouts with per-sequence lengths.
+        CudaErrors.cudnn(cudnn.cudnnSetRNNDescriptor_v8(rnnDesc, CudnnPlan.CUDNN_RNN_ALGO_STANDARD, plan.cellMode(),
+                CudnnPlan.CUDNN_RNN_DOUBLE_BIAS, plan.dirMode(), CudnnPlan.CUDNN_LINEAR_INPUT, plan.dataType(),
+                plan.mathPrecision(), plan.mathType(), plan.inputSize(), plan.hiddenSize(), plan.projSize(),
+                plan.numLayers(), dropoutDesc, CudnnPlan.CUDNN_RNN_PADDED_IO_ENABLED), "cudnnSetRNNDescriptor_v8", spec);
+        try (SizeTPointer size = new SizeTPointer(1)) {
+            CudaErrors.cudnn(cudnn.cudnnGetRNNWeightSpaceSize(handle, rnnDesc, size), "cudnnGetRNNWeightSpaceSize", spec);
+            weightSpaceBytes = size.get();
+        }
+        weightSpace.ensure(weightSpaceBytes, spec);
+        upload(handle, stream, weights);
+    }
+
+    /**
+     * Fills a host image of the weight space at the offsets cudnnGetRNNWeightParams reports, then copies it in one
+     * transfer. Regions no linLayerID names stay zero.
+     */
+    private void upload(cudnnContext handle, CUstream_st stream, RnnWeights weights) {
+        WeightPacking packing = new WeightPacking(spec, weights, plan);
+        int directions = plan.cudnnDirections();
+        boolean projection = plan.projSize() < plan.hiddenSize();
+        int ids = LinLayers.count(plan.cellMode(), projection);
+        long base = weightSpace.address().address();
+        try (BytePointer image = new BytePointer(weightSpaceBytes);
+             cudnnTensorStruct mDesc = new cudnnTensorStruct();
+             cudnnTensorStruct bDesc = new cudnnTensorStruct()) {
+            image.fill(0);
+            CudaErrors.cudnn(cudnn.cudnnCreateTensorDescriptor(mDesc), "cudnnCreateTensorDescriptor", spec);
+            CudaErrors.cudnn(cudnn.cudnnCreateTensorDescriptor(bDesc), "cudnnCreateTensorDescriptor", spec);
+            try {
+                for (int layer = 0; layer < plan.numLayers(); layer++) {
+                    for (int dir = 0; dir < directions; dir++) {
+                        int pseudo = LinLayers.pseudoLayer(layer, dir, directions);
+                        for (int id = 0; id < ids; id++) {
+                            Pointer mAddr = new Pointer();
+                            Pointer bAddr = new Pointer();
+                            // Returns device pointers into weightSpace for this (pseudoLayer, linLayerID) and the
+                            // shapes in mDesc / bDesc; an address is NULL where that part does not exist.
+                            CudaErrors.cudnn(cudnn.cudnnGetRNNWeightParams(handle, rnnDesc, pseudo, weightSpaceBytes,
+                                    weightSpace.address(), id, mDesc, mAddr, bDesc, bAddr),
+                                    "cudnnGetRNNWeightParams(pseudoLayer " + pseudo + ", linLayerID " + id + ")", spec);
+                            int[] shape = packing.matrixShape(layer, id);
+                            put(image, base, mAddr, mDesc, packing.matrix(layer, dir, id), (long) shape[0] * shape[1],
+                                    "matrix of pseudoLayer " + pseudo + " linLayerID " + id);
+                            if (LinLayers.hasBias(plan.cellMode(), id)) {
+                                put(image, base, bAddr, bDesc, packing.bias(layer, dir, id), plan.hiddenSize(),
+                                        "bias of pseudoLayer " + pseudo + " linLayerID " + id);
+                            }
+                        }
+                    }
+                }
+            } finally {
+                cudnn.cudnnDestroyTensorDescriptor(mDesc);
+                cudnn.cudnnDestroyTensorDescriptor(bDesc);
+            }
+            CudaErrors.cuda(cudart.cudaMemcpyAsync(weightSpace.address(), image, weightSpaceBytes,
+                    cudart.cudaMemcpyHostToDevice, stream), "cudaMemcpyAsync (weights to device)", spec);
+            CudaErrors.cuda(cudart.cudaStreamSynchronize(stream), "cudaStreamSynchronize (weights)", spec);
+        }
+    }
+
+    /** Writes {@code values} into the host image at the device address' offset, after checking size and bounds. */
+    private void put(BytePointer image, long base, Pointer deviceAddr, cudnnTensorStruct desc, float[] values,
+                     long expected, String what) {
+        if (deviceAddr == null || deviceAddr.isNull()) {
+            throw new NativeBackendException(CudaErrors.BACKEND, "cudnnGetRNNWeightParams", "NULL address",
+                    spec.caseName() + ": no " + what + " in cuDNN's weight space, expected " + expected + " values", null);
+        }
+        long elements = elements(desc, what);
+        long offset = deviceAddr.address() - base;
+        long bytes = elements * elementBytes();
+        if (elements != expected || values.length != expected || offset < 0 || offset + bytes > weightSpaceBytes) {
+            throw new NativeBackendException(CudaErrors.BACKEND, "cudnnGetRNNWeightParams", "unexpected layout",
+                    spec.caseName() + ": " + what + " has " + elements + " elements at byte offset " + offset
+                            + " of " + weightSpaceBytes + ", rnn4j expected " + expected + " (packed " + values.length + ")", null);
+        }
+        if (elementBytes() == 4) {
+            for (int k = 0; k < values.length; k++) image.putFloat(offset + 4L * k, values[k]);
+        } else {
+            for (int k = 0; k < values.length; k++) image.putShort(offset + 2L * k, Half.fromFloat(values[k]));
+        }
+    }
+
+    /** Product of the dimensions cuDNN reports for one weight or bias tensor. */
+    private long elements(cudnnTensorStruct desc, String what) {
+        int[] dataType = new int[1];
+        int[] nbDims = new int[1];
+        int[] dims = new int[8];
+        int[] strides = new int[8];
+        CudaErrors.cudnn(cudnn.cudnnGetTensorNdDescriptor(desc, 8, dataType, nbDims, dims, strides),
+                "cudnnGetTensorNdDescriptor (" + what + ")", spec);
+        long n = 1;
+        for (int i = 0; i < nbDims[0]; i++) n *= dims[i];
+        return n;
+    }
+
+    @Override
+    public void close() {
+        weightSpace.close();
+        if (rnnCreated) cudnn.cudnnDestroyRNNDescriptor(rnnDesc);
+        if (dropoutCreated) cudnn.cudnnDestroyDropoutDescriptor(dropoutDesc);
+        rnnCreated = false;
+        dropoutCreated = false;
+    }
+}

@@ -1,0 +1,168 @@
+package org.rnn4j.cudnn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.rnn4j.Activation;
+import org.rnn4j.Availability;
+import org.rnn4j.Cell;
+import org.rnn4j.DataType;
+import org.rnn4j.Direction;
+import org.rnn4j.Layout;
+import org.rnn4j.PreparedRnn;
+import org.rnn4j.RnnInput;
+import org.rnn4j.RnnOutput;
+import org.rnn4j.RnnSpec;
+import org.rnn4j.RnnWeights;
+import org.rnn4j.reference.ReferenceBackend;
+
+/**
+ * Entry point for the first GPU session (docs/gpu-validation.md): runs a handful of specs on cuDNN and on the float64
+ * reference, prints PASS/FAIL per case with the largest error and its bound, compiles every kernel with NVRTC, then (argument {@code bench}) the median
+ * time per forward call of the benchmark shapes. Exit status: 0 all passed, 1 a case failed, 2 backend unavailable.
+ * Run with {@code -Drnn4j.cudnn.enable=true}. Single-threaded; not part of the library API.
+ */
+public final class GpuSelfCheck {
+    private GpuSelfCheck() {}
+
+    public static void main(String[] args) {
+        CudnnBackend cudnn = new CudnnBackend();
+        Availability a = cudnn.probe();
+        System.out.println("probe: " + a);
+        if (!a.available()) System.exit(2);
+        int failed = 0;
+        int total = 0;
+        for (Case c : cases()) {
+            total++;
+            try {
+                if (!c.run(cudnn)) failed++;
+            } catch (RuntimeException e) {
+                failed++;
+                System.out.println("FAIL " + c.name + ": " + e);
+                e.printStackTrace(System.out);
+            }
+        }
+        int[] cc = computeCapability(ProbeFacts.deviceIndex(System.getProperty(ProbeFacts.DEVICE_PROPERTY)));
+        for (String kernel : KernelSources.KERNELS) {
+            total++;
+            try {
+                String ptx = NvrtcCompiler.compile(kernel, cc[0], cc[1]);
+                boolean ok = ptx.contains(".entry rnn4j_" + kernel.replace(".cu", ""));
+                if (!ok) failed++;
+                System.out.println((ok ? "PASS" : "FAIL") + " nvrtc " + kernel + " compute_" + cc[0] + cc[1] + ": " + ptx.length() + " chars of PTX");
+            } catch (RuntimeException e) {
+                failed++;
+                System.out.println("FAIL nvrtc " + kernel + ": " + e);
+            }
+        }
+        System.out.println("self-check: " + (total - failed) + "/" + total + " passed");
+        if (args.length > 0 && args[0].equals("bench")) Bench.run(cudnn);
+        System.exit(failed == 0 ? 0 : 1);
+    }
+
+    /** {major, minor} of the chosen GPU, e.g. {9, 0} on an H100. */
+    private static int[] computeCapability(int device) {
+        try (org.bytedeco.cuda.cudart.cudaDeviceProp prop = new org.bytedeco.cuda.cudart.cudaDeviceProp()) {
+            CudaErrors.cuda(org.bytedeco.cuda.global.cudart.cudaGetDeviceProperties(prop, device), "cudaGetDeviceProperties", null);
+            return new int[] {prop.major(), prop.minor()};
+        }
+    }
+
+    static List<Case> cases() {
+        List<Case> list = new ArrayList<>();
+        RnnSpec.Builder lstm = RnnSpec.builder(Cell.lstm()).inputSize(13).hiddenSize(17);
+        list.add(new Case(lstm.build(), 5, 3, null, Layout.TIME_MAJOR));
+        list.add(new Case(RnnSpec.builder(Cell.lstm()).inputSize(13).hiddenSize(17).layers(2)
+                .direction(Direction.BIDIRECTIONAL_CONCAT).build(), 6, 4, new int[] {6, 0, 3, 1}, Layout.BATCH_MAJOR));
+        list.add(new Case(RnnSpec.builder(Cell.gru(Cell.ResetMode.LINEAR_BEFORE_RESET)).inputSize(7).hiddenSize(9)
+                .layers(2).direction(Direction.REVERSE).build(), 5, 3, new int[] {5, 2, 0}, Layout.TIME_MAJOR));
+        list.add(new Case(RnnSpec.builder(Cell.gru(Cell.ResetMode.LINEAR_BEFORE_RESET)).inputSize(7).hiddenSize(9)
+                .direction(Direction.BIDIRECTIONAL_CONCAT).build(), 4, 2, null, Layout.TIME_MAJOR));
+        list.add(new Case(RnnSpec.builder(Cell.rnn(Activation.RELU)).inputSize(3).hiddenSize(5).layers(2)
+                .direction(Direction.BIDIRECTIONAL_SUM).build(), 4, 3, new int[] {4, 1, 3}, Layout.TIME_MAJOR));
+        list.add(new Case(RnnSpec.builder(Cell.rnn(Activation.TANH)).inputSize(3).hiddenSize(5).build(), 7, 2, null, Layout.BATCH_MAJOR));
+        list.add(new Case(RnnSpec.builder(Cell.lstm().withProjection(5)).inputSize(6).hiddenSize(11).layers(2)
+                .direction(Direction.BIDIRECTIONAL_CONCAT).build(), 4, 3, new int[] {2, 4, 1}, Layout.TIME_MAJOR));
+        list.add(new Case(RnnSpec.builder(Cell.lstm().withCoupling(Cell.Coupling.FORGET_FROM_INPUT)).inputSize(4).hiddenSize(6).build(), 5, 2, null, Layout.TIME_MAJOR));
+        list.add(new Case(RnnSpec.builder(Cell.lstm().withCoupling(Cell.Coupling.INPUT_FROM_FORGET)).inputSize(4).hiddenSize(6).build(), 5, 2, null, Layout.TIME_MAJOR));
+        list.add(new Case(RnnSpec.builder(Cell.lstm()).inputSize(64).hiddenSize(64).dataType(DataType.F16).build(), 8, 4, null, Layout.TIME_MAJOR));
+        return list;
+    }
+
+    /** One comparison against the reference; the bound is derived in {@link #bound}. */
+    static final class Case {
+        final RnnSpec spec;
+        final int steps;
+        final int batch;
+        final int[] lengths;
+        final Layout layout;
+        final String name;
+
+        Case(RnnSpec spec, int steps, int batch, int[] lengths, Layout layout) {
+            this.spec = spec;
+            this.steps = steps;
+            this.batch = batch;
+            this.lengths = lengths;
+            this.layout = layout;
+            this.name = spec.caseName() + ",t" + steps + ",n" + batch + (lengths == null ? "" : ",lens=" + Arrays.toString(lengths))
+                    + (layout == Layout.BATCH_MAJOR ? ",ntc" : "");
+        }
+
+        boolean run(CudnnBackend cudnn) {
+            RnnWeights w = RnnWeights.random(spec, 42);
+            SplittableRandom rnd = new SplittableRandom(7);
+            float[] x = uniform(rnd, steps * batch * spec.inputSize());
+            int ld = spec.layers() * spec.direction().count();
+            RnnInput.Builder b = RnnInput.builder(x, layout, steps, batch).initialH(uniform(rnd, ld * batch * spec.stateSize()));
+            if (spec.cell() instanceof Cell.Lstm) b.initialC(uniform(rnd, ld * batch * spec.hiddenSize()));
+            if (lengths != null) b.sequenceLengths(lengths);
+            RnnInput in = b.build();
+            RnnOutput want;
+            RnnOutput got;
+            try (PreparedRnn ref = new ReferenceBackend().prepare(spec, w); PreparedRnn gpu = cudnn.prepare(spec, w)) {
+                want = ref.forward(in);
+                got = gpu.forward(in);
+            }
+            double err = Math.max(maxAbs(want.y(), got.y()), Math.max(maxAbs(want.hFinal(), got.hFinal()), maxAbs(want.cFinal(), got.cFinal())));
+            double bound = bound(spec, steps);
+            boolean ok = err <= bound;
+            System.out.printf("%s %s: max |err| %.3e (bound %.3e)%n", ok ? "PASS" : "FAIL", name, err, bound);
+            return ok;
+        }
+    }
+
+    /**
+     * f32: Higham's γ_K bound for a length-K dot product, 4·u·K·(K/√H + 2) per layer (K = I' + S, u = 2⁻²⁴, terms
+     * bounded by weights in ±1/√H and inputs in [−1, 1]), floored at 2e-6·T for the recurrence — the same derivation
+     * as the oneDNN agreement test. f16: storage rounds inputs, weights and states with u = 2⁻¹¹ while cuDNN
+     * accumulates in f32, so the per-term relative error is u and the sum of K terms errs by u·(K/√H + 2), times 4
+     * for gate nonlinearity and state carry, per layer; floored at 4·u·T.
+     */
+    static double bound(RnnSpec spec, int steps) {
+        int k = spec.layerInputSize(spec.layers() - 1) + spec.stateSize();
+        k = Math.max(k, spec.inputSize() + spec.stateSize());
+        double sumTerms = k / Math.sqrt(spec.hiddenSize()) + 2;
+        double projection = spec.cell() instanceof Cell.Lstm && ((Cell.Lstm) spec.cell()).hasProjection() ? 2 : 1;
+        if (spec.dataType() == DataType.F16) {
+            double u = 0x1p-11;
+            return Math.max(4 * u * sumTerms * spec.layers() * projection, 4 * u * steps);
+        }
+        double u = 0x1p-24;
+        return Math.max(4 * u * k * sumTerms * spec.layers() * projection, 2e-6 * steps);
+    }
+
+    static float[] uniform(SplittableRandom rnd, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) rnd.nextDouble(-1, 1);
+        return a;
+    }
+
+    private static double maxAbs(float[] a, float[] b) {
+        if (a == null && b == null) return 0;
+        if (a == null || b == null || a.length != b.length) return Double.POSITIVE_INFINITY;
+        double m = 0;
+        for (int i = 0; i < a.length; i++) m = Math.max(m, Math.abs((double) a[i] - b[i]));
+        return Double.isNaN(m) ? Double.POSITIVE_INFINITY : m;
+    }
+}

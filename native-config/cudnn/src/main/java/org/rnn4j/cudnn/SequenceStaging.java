@@ -1,0 +1,112 @@
+package org.rnn4j.cudnn;
+
+import java.nio.FloatBuffer;
+import org.rnn4j.Layout;
+
+/**
+ * Host-side bookkeeping of one forward call around cuDNN's padded, sequence-major I/O
+ * ({@code CUDNN_RNN_DATA_LAYOUT_SEQ_MAJOR_UNPACKED}: {@code [maxSeqLength, N, C]}, step t of sequence n at
+ * {@code (t·N + n)·C}). Pure Java; one instance per call, not thread-safe.
+ *
+ * <p>What it handles so that cuDNN never sees it:
+ * <ul>
+ *   <li>zero-length sequences (cuDNN rejects length 0): they run one step on zero input, and their result is
+ *       discarded — Y stays zero and the final states are the initial states;</li>
+ *   <li>REVERSE: each sequence is read backwards within its own length (step t ← step len−1−t) before a forward
+ *       cuDNN run, and Y is mirrored back the same way. Stacked REVERSE layers need this only once, at the stack's
+ *       input and output: a reverse layer over a mirrored sequence is the forward layer, layer after layer;</li>
+ *   <li>BIDIRECTIONAL_SUM: cuDNN returns {@code [h_fwd, h_bwd]} per step; Y gets their sum;</li>
+ *   <li>the caller's layout (time- or batch-major) and steps past each length (zero in Y).</li>
+ * </ul>
+ * The copy to and from the device happens anyway, so these rewrites cost no extra pass over the data.
+ */
+final class SequenceStaging {
+    private final int steps;
+    private final int batch;
+    private final int[] lengths;
+    private final int[] cudnnLengths;
+    private final int maxLength;
+    private final boolean reverse;
+
+    /** @param lengths per-sequence lengths in {@code [0, steps]}, or {@code null} for all {@code steps} */
+    SequenceStaging(int steps, int batch, int[] lengths, boolean reverseEachSequence) {
+        this.steps = steps;
+        this.batch = batch;
+        this.reverse = reverseEachSequence;
+        this.lengths = new int[batch];
+        this.cudnnLengths = new int[batch];
+        int max = 1;
+        for (int n = 0; n < batch; n++) {
+            int len = lengths == null ? steps : lengths[n];
+            if (len < 0 || len > steps) throw new IllegalArgumentException("sequenceLengths[" + n + "]: expected [0, " + steps + "] but was " + len);
+            this.lengths[n] = len;
+            this.cudnnLengths[n] = Math.max(len, 1);
+            max = Math.max(max, cudnnLengths[n]);
+        }
+        this.maxLength = max;
+    }
+
+    /** {@code seqLengthArray} for cuDNN: every entry ≥ 1 (zero-length sequences run one discarded step). */
+    int[] cudnnLengths() { return cudnnLengths.clone(); }
+
+    /** cuDNN's {@code maxSeqLength}: the longest length (at least 1); steps past it are never computed. */
+    int maxLength() { return maxLength; }
+
+    int batch() { return batch; }
+
+    boolean isZeroLength(int n) { return lengths[n] == 0; }
+
+    /** Source step of X for cuDNN step {@code t} of sequence {@code n} (mirrored within the length for REVERSE). */
+    int sourceStep(int n, int t) { return reverse ? lengths[n] - 1 - t : t; }
+
+    /**
+     * X {@code [T, N, I]} or {@code [N, T, I]} → cuDNN x {@code [maxLength, N, I]}. Padding (t ≥ len, and the one
+     * step of a zero-length sequence) is zero.
+     */
+    float[] packX(FloatBuffer x, Layout layout, int inputSize) {
+        float[] out = new float[maxLength * batch * inputSize];
+        for (int n = 0; n < batch; n++) {
+            for (int t = 0; t < lengths[n]; t++) {
+                long from = layout.offset(sourceStep(n, t), n, 0, steps, batch, inputSize);
+                int to = (t * batch + n) * inputSize;
+                for (int c = 0; c < inputSize; c++) out[to + c] = x.get((int) (from + c));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * cuDNN y {@code [maxLength, N, D·S]} → rnn4j Y in {@code layout}, {@code [T, N, outputSize]} or
+     * {@code [N, T, outputSize]}. {@code sumHalves}: outputSize = S and Y = first half + second half.
+     */
+    float[] unpackY(float[] y, Layout layout, int cudnnChannels, boolean sumHalves) {
+        int outC = sumHalves ? cudnnChannels / 2 : cudnnChannels;
+        float[] out = new float[steps * batch * outC];
+        for (int n = 0; n < batch; n++) {
+            for (int t = 0; t < lengths[n]; t++) {
+                int from = (t * batch + n) * cudnnChannels;
+                int to = (int) layout.offset(sourceStep(n, t), n, 0, steps, batch, outC);
+                if (sumHalves) {
+                    for (int c = 0; c < outC; c++) out[to + c] = y[from + c] + y[from + outC + c];
+                } else {
+                    System.arraycopy(y, from, out, to, outC);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Final states {@code [L·D, N, width]} from cuDNN: rows of zero-length sequences get the initial state
+     * ({@code initial}, or zeros when it is {@code null}) — cuDNN ran one step for them that must not count.
+     */
+    void restoreZeroLengthStates(float[] finalState, float[] initial, int layerDirections, int width) {
+        for (int n = 0; n < batch; n++) {
+            if (lengths[n] != 0) continue;
+            for (int ld = 0; ld < layerDirections; ld++) {
+                int at = (ld * batch + n) * width;
+                for (int c = 0; c < width; c++) finalState[at + c] = initial == null ? 0f : initial[at + c];
+            }
+        }
+    }
+}

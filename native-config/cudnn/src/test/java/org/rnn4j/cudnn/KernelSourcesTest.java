@@ -1,0 +1,80 @@
+package org.rnn4j.cudnn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnn4j.Activation;
+
+/** The kernel sources ship in the jar, compile with nvcc (when present) and agree with Java on activation codes. */
+class KernelSourcesTest {
+
+    @Test
+    void everyKernelAndHeaderIsAResource() {
+        for (String k : KernelSources.KERNELS) assertTrue(KernelSources.text(k).contains("extern \"C\" __global__"), k);
+        for (String h : KernelSources.HEADERS) assertTrue(KernelSources.text(h).contains("rnn4j_act"), h);
+    }
+
+    @Test
+    void activationCodesMatchTheKernelSwitch() {
+        // activations.cuh labels each case with the ONNX name: "case N: ... // Name" (default: Softplus).
+        String header = KernelSources.text("activations.cuh");
+        Matcher m = Pattern.compile("case (\\d+):[^\\n]*// (\\w+)").matcher(header);
+        int seen = 0;
+        while (m.find()) {
+            Activation a = Activation.of(Activation.Kind.fromOnnxName(m.group(2)));
+            assertEquals(Integer.parseInt(m.group(1)), KernelSources.activationCode(a), m.group(2));
+            seen++;
+        }
+        assertEquals(Activation.Kind.values().length - 1, seen, "every kind but the default branch has a case");
+        assertTrue(header.contains("default: return x > 30.0f ? x : log1pf(expf(x));                     // Softplus"));
+        assertEquals(10, KernelSources.activationCode(Activation.SOFTPLUS));
+    }
+
+    @Test
+    void nvrtcAndNvccShareTheLanguageFlags() {
+        assertEquals(List.of("--gpu-architecture=compute_90", "-std=c++17"), KernelSources.nvrtcOptions(9, 0));
+        List<String> nvcc = KernelSources.nvccCommand("nvcc", "a.cu", "inc", "a.ptx", 9, 0);
+        assertEquals(List.of("nvcc", "--ptx", "-arch=sm_90", "-std=c++17", "-Iinc", "-o", "a.ptx", "a.cu"), nvcc);
+    }
+
+    @Test
+    void everyKernelCompilesWithNvcc(@TempDir Path dir) throws IOException, InterruptedException {
+        String nvcc = findOnPath("nvcc");
+        Assumptions.assumeTrue(nvcc != null, "nvcc is not on PATH: the kernels are then only compiled by NVRTC on a GPU machine");
+        for (String h : KernelSources.HEADERS) Files.writeString(dir.resolve(h), KernelSources.text(h), StandardCharsets.UTF_8);
+        for (String k : KernelSources.KERNELS) {
+            Path src = dir.resolve(k);
+            Files.writeString(src, KernelSources.text(k), StandardCharsets.UTF_8);
+            Path ptx = dir.resolve(k + ".ptx");
+            Process p = new ProcessBuilder(KernelSources.nvccCommand(nvcc, src.toString(), dir.toString(), ptx.toString(), 9, 0))
+                    .redirectErrorStream(true).start();
+            String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), k + ": nvcc timed out");
+            assertEquals(0, p.exitValue(), k + ": nvcc failed:\n" + log);
+            String entry = k.replace(".cu", "");
+            assertTrue(Files.readString(ptx).contains(".entry rnn4j_" + entry), k + ": PTX has no entry rnn4j_" + entry);
+        }
+    }
+
+    private static String findOnPath(String tool) {
+        String path = System.getenv("PATH");
+        if (path == null) return null;
+        for (String d : path.split(File.pathSeparator)) {
+            File f = new File(d, tool);
+            if (f.isFile() && f.canExecute()) return f.getPath();
+        }
+        return null;
+    }
+}

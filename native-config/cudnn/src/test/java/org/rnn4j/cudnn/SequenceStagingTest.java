@@ -1,0 +1,92 @@
+package org.rnn4j.cudnn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.FloatBuffer;
+import org.junit.jupiter.api.Test;
+import org.rnn4j.Layout;
+
+/** Length bookkeeping around cuDNN's padded sequence-major I/O: zero lengths, reverse, sum, layouts. */
+class SequenceStagingTest {
+    // T=3, N=2, I=1, time-major: x[t][n] = 10·t + n
+    private static final float[] X_TNC = {0, 1, 10, 11, 20, 21};
+
+    @Test
+    void zeroLengthSequencesRunOneDiscardedStep() {
+        SequenceStaging s = new SequenceStaging(3, 3, new int[] {2, 0, 1}, false);
+        assertArrayEquals(new int[] {2, 1, 1}, s.cudnnLengths());
+        assertEquals(2, s.maxLength());
+        assertTrue(s.isZeroLength(1));
+    }
+
+    @Test
+    void allZeroLengthsStillGiveCudnnOneStep() {
+        SequenceStaging s = new SequenceStaging(4, 2, new int[] {0, 0}, false);
+        assertEquals(1, s.maxLength());
+        assertArrayEquals(new float[2], s.packX(FloatBuffer.wrap(new float[8]), Layout.TIME_MAJOR, 1));
+    }
+
+    @Test
+    void packCopiesValidStepsAndZeroesPadding() {
+        SequenceStaging s = new SequenceStaging(3, 2, new int[] {3, 1}, false);
+        assertArrayEquals(new float[] {0, 1, 10, 0, 20, 0}, s.packX(FloatBuffer.wrap(X_TNC), Layout.TIME_MAJOR, 1));
+    }
+
+    @Test
+    void packReadsBatchMajorInput() {
+        float[] ntc = {0, 10, 20, 1, 11, 21}; // same values as X_TNC, [N, T, C]
+        SequenceStaging s = new SequenceStaging(3, 2, null, false);
+        assertArrayEquals(X_TNC, s.packX(FloatBuffer.wrap(ntc), Layout.BATCH_MAJOR, 1));
+    }
+
+    @Test
+    void reverseMirrorsEachSequenceWithinItsOwnLength() {
+        SequenceStaging s = new SequenceStaging(3, 2, new int[] {3, 2}, true);
+        // seq 0: 20, 10, 0; seq 1 (len 2): 11, 1, pad
+        assertArrayEquals(new float[] {20, 11, 10, 1, 0, 0}, s.packX(FloatBuffer.wrap(X_TNC), Layout.TIME_MAJOR, 1));
+        // cuDNN's y in its (reversed) order goes back to the original steps; steps past the length stay zero.
+        float[] y = {100, 101, 110, 111, 120, 999};
+        assertArrayEquals(new float[] {120, 111, 110, 101, 100, 0}, s.unpackY(y, Layout.TIME_MAJOR, 1, false));
+    }
+
+    @Test
+    void unpackZeroesStepsPastEachLengthEvenIfCudnnWroteThere() {
+        SequenceStaging s = new SequenceStaging(3, 2, new int[] {1, 0}, false);
+        float[] y = {5, 7}; // maxLength 1: cuDNN computed one step for both, the zero-length one is discarded
+        assertArrayEquals(new float[] {5, 0, 0, 0, 0, 0}, s.unpackY(y, Layout.TIME_MAJOR, 1, false));
+    }
+
+    @Test
+    void unpackWritesBatchMajorAndConcatChannels() {
+        SequenceStaging s = new SequenceStaging(2, 2, null, false);
+        float[] y = {1, 2, 3, 4, 5, 6, 7, 8}; // [T=2, N=2, C=2]
+        assertArrayEquals(new float[] {1, 2, 5, 6, 3, 4, 7, 8}, s.unpackY(y, Layout.BATCH_MAJOR, 2, false));
+    }
+
+    @Test
+    void sumAddsTheForwardAndBackwardHalves() {
+        SequenceStaging s = new SequenceStaging(1, 2, null, false);
+        float[] y = {1, 2, 10, 20, 3, 4, 30, 40}; // [T=1, N=2, 2·S=4]
+        assertArrayEquals(new float[] {11, 22, 33, 44}, s.unpackY(y, Layout.TIME_MAJOR, 4, true));
+    }
+
+    @Test
+    void zeroLengthRowsGetTheirInitialStateBack() {
+        SequenceStaging s = new SequenceStaging(2, 2, new int[] {2, 0}, false);
+        float[] hy = {1, 2, 3, 4, 5, 6, 7, 8}; // [L·D=2, N=2, W=2]
+        float[] h0 = {-1, -2, -3, -4, -5, -6, -7, -8};
+        s.restoreZeroLengthStates(hy, h0, 2, 2);
+        assertArrayEquals(new float[] {1, 2, -3, -4, 5, 6, -7, -8}, hy);
+        float[] hyNoInit = {1, 2, 3, 4, 5, 6, 7, 8};
+        s.restoreZeroLengthStates(hyNoInit, null, 2, 2);
+        assertArrayEquals(new float[] {1, 2, 0, 0, 5, 6, 0, 0}, hyNoInit);
+    }
+
+    @Test
+    void lengthsOutOfRangeAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> new SequenceStaging(3, 1, new int[] {4}, false));
+    }
+}
