@@ -47,7 +47,7 @@ class KerasGoldenTest {
         GoldenFixture f = GoldenFixture.load(stem(file));
         RnnWeights w = KerasImporter.load(GoldenFixture.resource(file), null);
         assertEquals(inferred, w.spec(), file + ": inferred spec");
-        OutputCheck.check(backend, f, w, OutputCheck.Tolerance.float64Oracle());
+        OutputCheck.check(backend, f, w, OutputCheck.float64Oracle());
     }
 
     @ParameterizedTest(name = "{0} on {2}")
@@ -57,6 +57,6 @@ class KerasGoldenTest {
         List<String> names = Arrays.asList(f.meta().get("layers").split(","));
         assertEquals(names, KerasImporter.recurrentLayerNames(GoldenFixture.resource(file)), file + ": recurrent layers in file order");
         RnnWeights w = KerasImporter.load(GoldenFixture.resource(file), names, inferred);
-        OutputCheck.check(backend, f, w, OutputCheck.Tolerance.float64Oracle());
+        OutputCheck.check(backend, f, w, OutputCheck.float64Oracle());
     }
 }

@@ -9,13 +9,13 @@ import org.junit.jupiter.api.Assumptions;
 import org.rnn4j.Availability;
 import org.rnn4j.Backend;
 import org.rnn4j.Backends;
-import org.rnn4j.Cell;
 import org.rnn4j.PreparedRnn;
 import org.rnn4j.RnnInput;
 import org.rnn4j.RnnOutput;
 import org.rnn4j.RnnSpec;
 import org.rnn4j.RnnWeights;
 import org.rnn4j.reference.ReferenceBackend;
+import org.rnn4j.testkit.Tolerance;
 
 /** Runs imported weights on a backend over a fixture's input and compares Y, final h and final c. Stateless. */
 final class OutputCheck {
@@ -26,33 +26,17 @@ final class OutputCheck {
     static final List<String> BACKENDS = List.of(ReferenceBackend.NAME);
 
     /** Allowed |actual − expected| ≤ atol + rtol·|expected|. */
-    record Tolerance(double atol, double rtol) {
-
-        /**
-         * PyTorch computes in float32 (u = 2^-24), the reference in float64. Every gate pre-activation is a sum of
-         * K = I' + S products plus two biases, with |weights| ≤ 1/√H (PyTorch's default init) and inputs/states in
-         * [−1, 1] (fixture inputs are uniform in [−1, 1]; σ/tanh keep states there), so Σ|terms| ≤ K/√H + 2, and a
-         * float32 sum of K terms errs by at most K·u·Σ|terms| (Higham's γ_K). σ, tanh add a few ulp; each step's error
-         * is damped by the gates (|f|, |z| &lt; 1), and every stacked layer or projection feeds one more such error
-         * forward: atol = rtol = 4·u·K·(K/√H + 2)·L·(2 with projection), floor 1e-5 (a few ulp of O(1) values after
-         * several transcendental evaluations). For these fixtures that is 1e-5 … 5e-5 — a wrong gate order, bias or
-         * direction produces errors of O(0.1).
-         */
-        static Tolerance pytorchFloat32(RnnSpec spec) {
-            int k = 0;
-            for (int l = 0; l < spec.layers(); l++) k = Math.max(k, spec.layerInputSize(l) + spec.stateSize());
-            int projected = spec.cell() instanceof Cell.Lstm && ((Cell.Lstm) spec.cell()).hasProjection() ? 2 : 1;
-            double t = Math.max(1e-5, 4 * 0x1.0p-24 * k * (k / Math.sqrt(spec.hiddenSize()) + 2) * spec.layers() * projected);
-            return new Tolerance(t, t);
-        }
-
-        /**
-         * Expected values from a float64 transcription of the Keras equations with the same float32 weights and
-         * inputs: the only differences are float64 summation order (≈ K·2^-53 ≈ 1e-15) and the backend rounding its
-         * float64 result to float (≤ 2^-24·|y|).
-         */
-        static Tolerance float64Oracle() { return new Tolerance(1e-12, 0x1.0p-24 * (1 + 1e-6)); }
+    /** PyTorch computed in float32 with its default init |w| ≤ 1/√H: exactly the shared bound ({@link Tolerance}). */
+    static Tolerance pytorchFloat32(RnnSpec spec) {
+        return Tolerance.of(spec, 5);
     }
+
+    /**
+     * Expected values from a float64 transcription of the Keras equations with the same float32 weights and
+     * inputs: the only differences are float64 summation order (≈ K·2^-53 ≈ 1e-15) and the backend rounding its
+     * float64 result to float (≤ 2^-24·|y|).
+     */
+    static Tolerance float64Oracle() { return new Tolerance(1e-12, 0x1.0p-24 * (1 + 1e-6)); }
 
     private OutputCheck() {}
 

@@ -54,7 +54,7 @@ class PyTorchGoldenTest {
         GoldenFixture f = GoldenFixture.load(name);
         RnnWeights w = importerFor(f).read(GoldenFixture.resource(name + ".safetensors"), null);
         assertEquals(inferred, w.spec(), name + ": inferred spec");
-        OutputCheck.check(backend, f, w, OutputCheck.Tolerance.pytorchFloat32(w.spec()));
+        OutputCheck.check(backend, f, w, OutputCheck.pytorchFloat32(w.spec()));
     }
 
     @ParameterizedTest(name = "{0} on {2}")
@@ -66,6 +66,6 @@ class PyTorchGoldenTest {
         RnnWeights w = importerFor(f).read(GoldenFixture.resource(name + ".safetensors"), withClipAndActivations);
         assertEquals(withClipAndActivations, w.spec(), name + ": the expected spec is kept");
         // A clip of 50 never binds for these pre-activations (|z| ≤ K/√H + 2 < 10): the outputs stay PyTorch's.
-        OutputCheck.check(backend, f, w, OutputCheck.Tolerance.pytorchFloat32(w.spec()));
+        OutputCheck.check(backend, f, w, OutputCheck.pytorchFloat32(w.spec()));
     }
 }

@@ -9,29 +9,16 @@ import java.util.SplittableRandom;
 import org.rnn4j.Cell;
 import org.rnn4j.RnnOutput;
 import org.rnn4j.RnnSpec;
+import org.rnn4j.testkit.Tolerance;
 
 /**
- * How close oneDNN f32 must be to the float64 reference, and the comparison itself.
- *
- * <p>Derivation. A gate pre-activation sums K = I' + S products plus two biases (LSTMP adds a second sum of H
- * products for the projection). Weights are uniform in ±1/√H and inputs, states and gate outputs lie in [−1, 1],
- * so Σ|terms| ≤ K/√H + 2. In float32 (u = 2^-24) a length-K sum is off by at most K·u·Σ|terms| (Higham's γ_K), the
- * activations add a few ulp, and every step and layer adds one such error while the gates (|f|, |z| &lt; 1) damp
- * older ones. We allow {@code tol = 4·u·K·(K/√H + 2)·L·(2 for LSTMP)} with a floor of 2e-6·T (a few ulp of O(1)
- * values per step after transcendental evaluations, oneDNN's vectorised tanh/σ being accurate to a few ulp), used
- * as both absolute and relative tolerance. For K = 26, H = 13, L = 2 this is ≈ 1e-4: far below the O(0.1) errors a
- * wrong gate order, transposition, direction or length handling produces.
+ * How close oneDNN f32 must be to the float64 reference (the shared, derived {@link Tolerance}), and the comparison.
  */
 final class Agreement {
     private Agreement() {}
 
     static double tolerance(RnnSpec spec, int steps) {
-        double u = 0x1.0p-24;
-        int k = 0;
-        for (int l = 0; l < spec.layers(); l++) k = Math.max(k, spec.layerInputSize(l) + spec.stateSize());
-        int projected = spec.cell() instanceof Cell.Lstm && ((Cell.Lstm) spec.cell()).hasProjection() ? 2 : 1;
-        double terms = k / Math.sqrt(spec.hiddenSize()) + 2;
-        return Math.max(2e-6 * steps, 4 * u * k * terms * spec.layers() * projected);
+        return Tolerance.of(spec, steps).atol();
     }
 
     static void assertClose(String what, String caseName, float[] expected, float[] actual, double tol) {
