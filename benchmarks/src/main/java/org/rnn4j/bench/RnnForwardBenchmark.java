@@ -61,6 +61,12 @@ public class RnnForwardBenchmark {
                 call = raw::run;
                 break;
             }
+            case "ort": {
+                OrtRunner ort = OrtRunner.forShape(s, type, BenchMain.ompThreads());
+                resource = ort;
+                call = ort::run;
+                break;
+            }
             default: {
                 RnnSpec spec = s.spec(type);
                 PreparedRnn rnn = Backends.select(impl).prepare(spec, RnnWeights.random(spec, 1));

@@ -218,11 +218,4 @@ class MainTest {
         assertTrue(r.out().contains("backend:") && r.out().contains("lstm,l2,i16,h32,bidi_concat")
                 && r.out().contains("Y [10, 4, 64]") && r.out().contains("checksum:"), r.out());
     }
-
-    @Test
-    void benchIsNotYetAvailable() {
-        Result r = rnn4j("bench");
-        assertEquals(2, r.status());
-        assertTrue(r.err().contains("not yet available"), r.err());
-    }
 }
