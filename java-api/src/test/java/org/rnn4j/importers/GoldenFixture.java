@@ -14,9 +14,9 @@ import java.util.Map;
  * A text fixture written by {@code make_fixtures.py}: {@code key: value} lines and {@code name dims=a,b: v v ...}
  * arrays (row-major, values printed exactly). Immutable after parsing.
  */
-record GoldenFixture(String name, Map<String, String> meta, Map<String, double[]> arrays, Map<String, int[]> dims) {
+public record GoldenFixture(String name, Map<String, String> meta, Map<String, double[]> arrays, Map<String, int[]> dims) {
 
-    static Path resource(String file) {
+    public static Path resource(String file) {
         URL url = GoldenFixture.class.getResource("/importers/" + file);
         if (url == null) throw new IllegalStateException("missing test resource importers/" + file + " (run make_fixtures.py)");
         try {
@@ -26,7 +26,7 @@ record GoldenFixture(String name, Map<String, String> meta, Map<String, double[]
         }
     }
 
-    static GoldenFixture load(String name) {
+    public static GoldenFixture load(String name) {
         Map<String, String> meta = new LinkedHashMap<>();
         Map<String, double[]> arrays = new LinkedHashMap<>();
         Map<String, int[]> dims = new LinkedHashMap<>();
@@ -59,7 +59,7 @@ record GoldenFixture(String name, Map<String, String> meta, Map<String, double[]
     }
 
     /** The array as float: exact, since every input in the fixtures is a float32 value. */
-    float[] floats(String key) {
+    public float[] floats(String key) {
         double[] d = arrays.get(key);
         if (d == null) return null;
         float[] f = new float[d.length];
@@ -67,7 +67,7 @@ record GoldenFixture(String name, Map<String, String> meta, Map<String, double[]
         return f;
     }
 
-    double[] doubles(String key) { return arrays.get(key); }
+    public double[] doubles(String key) { return arrays.get(key); }
 
-    int[] dims(String key) { return dims.get(key); }
+    public int[] dims(String key) { return dims.get(key); }
 }

@@ -22,6 +22,7 @@ import org.rnn4j.RnnInput;
 import org.rnn4j.RnnOutput;
 import org.rnn4j.RnnSpec;
 import org.rnn4j.RnnWeights;
+import org.rnn4j.importers.GoldenFixture;
 import org.rnn4j.importers.KerasImporter;
 import org.rnn4j.importers.PyTorchImporter;
 import org.rnn4j.reference.ReferenceBackend;
@@ -96,13 +97,13 @@ class ImporterGoldensOnNativeBackendsTest {
         return g.pytorch() ? Tolerance.of(g.spec(), FLOOR_STEPS) : goldenTolerance(g);
     }
 
-    private static RnnWeights importWeights(Golden g, GoldenFile f) {
+    private static RnnWeights importWeights(Golden g, GoldenFixture f) {
         try {
-            if (!g.pytorch()) return KerasImporter.load(GoldenFile.resource(g.file()), null);
+            if (!g.pytorch()) return KerasImporter.load(GoldenFixture.resource(g.file()), null);
             PyTorchImporter importer = PyTorchImporter.create();
             if (!f.meta().get("prefix").equals("-")) importer = importer.withKeyPrefix(f.meta().get("prefix"));
             if ("relu".equals(f.meta().get("nonlinearity"))) importer = importer.withRnnNonlinearity(Activation.RELU);
-            return importer.read(GoldenFile.resource(g.file()), null);
+            return importer.read(GoldenFixture.resource(g.file()), null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -110,7 +111,7 @@ class ImporterGoldensOnNativeBackendsTest {
 
     private static void check(Backend backend, Golden g) {
         TestBackends.assumeAvailable(backend);
-        GoldenFile f = GoldenFile.load(g.stem());
+        GoldenFixture f = GoldenFixture.load(g.stem());
         RnnWeights w = importWeights(g, f);
         assertEquals(g.spec(), w.spec(), g.file() + ": inferred spec");
         int[] xd = f.dims("x");
