@@ -86,21 +86,13 @@ public record RnnSpec(Cell cell, int inputSize, int hiddenSize, int layers, Dire
     public String caseName() {
         StringBuilder b = new StringBuilder(cell.shortName()).append(",l").append(layers)
                 .append(",i").append(inputSize).append(",h").append(hiddenSize)
-                .append(',').append(directionName(direction));
+                .append(',').append(direction.shortName());
         clip.ifPresent(c -> b.append(",clip=").append(c));
         if (!activations.equals(defaultActivations(cell, direction))) b.append(",act=").append(activations);
         if (dataType != DataType.F32) b.append(',').append(dataType.name().toLowerCase(java.util.Locale.ROOT));
         return b.toString();
     }
 
-    static String directionName(Direction d) {
-        switch (d) {
-            case FORWARD: return "fwd";
-            case REVERSE: return "reverse";
-            case BIDIRECTIONAL_CONCAT: return "bidi_concat";
-            default: return "bidi_sum";
-        }
-    }
 
     private static List<Activation> defaultActivations(Cell cell, Direction direction) {
         List<Activation> all = new ArrayList<>();

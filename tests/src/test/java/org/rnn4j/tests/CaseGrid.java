@@ -127,7 +127,7 @@ public final class CaseGrid {
         Layout layout = k % 3 == 2 ? Layout.BATCH_MAJOR : Layout.TIME_MAJOR;
         boolean initial = k % 2 == 1;
         String name = (v.name().equals(PROJECTED) ? cell.shortName() : v.name()) + ",l" + layers + ",t" + t + ",n" + n + ",i" + i + ",h" + h
-                + "," + directionName(d) + (lengths == null ? "" : ",lens=" + join(lengths))
+                + "," + d.shortName() + (lengths == null ? "" : ",lens=" + join(lengths))
                 + (layout == Layout.BATCH_MAJOR ? ",ntc" : "") + (initial ? ",h0" : "")
                 + (type == DataType.F32 ? "" : "," + type.name().toLowerCase(java.util.Locale.ROOT));
         return new Case(name, spec, t, n, lengths, layout, initial, 1000L + k);
@@ -147,14 +147,5 @@ public final class CaseGrid {
         StringBuilder s = new StringBuilder();
         for (int v : a) s.append(s.length() == 0 ? "" : ":").append(v);
         return s.toString();
-    }
-
-    private static String directionName(Direction d) {
-        switch (d) {
-            case FORWARD: return "fwd";
-            case REVERSE: return "reverse";
-            case BIDIRECTIONAL_CONCAT: return "bidi_concat";
-            default: return "bidi_sum";
-        }
     }
 }
