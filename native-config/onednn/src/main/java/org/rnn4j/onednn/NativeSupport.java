@@ -3,6 +3,7 @@ package org.rnn4j.onednn;
 import java.util.List;
 import org.rnn4j.Activation;
 import org.rnn4j.Cell;
+import org.rnn4j.DataType;
 import org.rnn4j.RnnSpec;
 
 /**
@@ -32,6 +33,32 @@ public final class NativeSupport {
         if (spec.clip().isPresent()) return true;
         for (int d = 0; d < spec.direction().count(); d++) {
             if (!nativeActivations(spec.cell(), spec.activationsOf(d))) return true;
+        }
+        return false;
+    }
+
+    /**
+     * True when a NaN reaching some step of {@code spec} would come out of oneDNN as a number: clip and the ReLU
+     * and HardSigmoid activations are built on max/min, which return the non-NaN operand (found and pinned by
+     * {@code NonFiniteDataTest}), the composed ThresholdedRelu turns −∞ into {@code 0·−∞ = NaN}, and a GRU with an
+     * unbounded activation meets infinities where its blend formula matters. Calls with
+     * non-finite data then run on the NaN-exact composed path. Only F32 has that path.
+     */
+    public static boolean losesNaN(RnnSpec spec) {
+        if (spec.dataType() != DataType.F32) return false;
+        if (spec.clip().isPresent()) return true;
+        for (int d = 0; d < spec.direction().count(); d++) {
+            for (Activation a : spec.activationsOf(d)) {
+                switch (a.kind()) {
+                    case RELU: case HARD_SIGMOID: case THRESHOLDED_RELU: return true;
+                    case AFFINE: case LEAKY_RELU: case ELU: case SOFTPLUS:
+                        // unbounded: a GRU's z or n can be ±∞, where the composed n + z⊙(h − n) and the
+                        // reference (1−z)⊙n + z⊙h differ (NaN versus ±∞)
+                        if (spec.cell() instanceof Cell.Gru) return true;
+                        break;
+                    default: break;
+                }
+            }
         }
         return false;
     }

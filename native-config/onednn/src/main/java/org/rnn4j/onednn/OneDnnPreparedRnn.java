@@ -7,6 +7,7 @@ import org.rnn4j.RnnOutput;
 import org.rnn4j.RnnSpec;
 import org.rnn4j.RnnWeights;
 import org.rnn4j.nativecommon.NativeResources;
+import org.rnn4j.nativecommon.NonFinite;
 import org.rnn4j.onednn.composed.ComposedCells;
 import org.rnn4j.spi.AbstractPreparedRnn;
 
@@ -19,6 +20,11 @@ import org.rnn4j.spi.AbstractPreparedRnn;
  * <p>Two paths: the {@link StackRunner} (whole-layer primitives, no copies between layers) when every sequence
  * runs T steps and every direction is native with one shared activation; otherwise the {@link LayerDriver} with
  * one kernel per (layer, direction), native or composed, built lazily on the first call that needs it.
+ *
+ * <p>A third, for NaN: when the spec uses an operation oneDNN computes with max/min ({@link NativeSupport#losesNaN})
+ * and a call's X or initial states (or the weights) hold NaN or ±Inf, that call runs on composed kernels in
+ * NaN-exact mode, so non-finite values propagate exactly as in the reference. Finite calls never pay for it
+ * beyond one vectorised scan of their inputs.
  */
 final class OneDnnPreparedRnn extends AbstractPreparedRnn {
     private final RnnSpec spec;
@@ -27,14 +33,20 @@ final class OneDnnPreparedRnn extends AbstractPreparedRnn {
     private final engine eng;
     private final boolean composed;
     private final StackRunner stack;
+    private final boolean guardNaN;
+    private final boolean nonFiniteWeights;
     private volatile LayerDriver driver;
     private DirectionKernel[] kernels;
+    private volatile LayerDriver nanExactDriver;
+    private DirectionKernel[] nanExactKernels;
 
     OneDnnPreparedRnn(RnnSpec spec, RnnWeights weights) {
         super(spec, OneDnnErrors.BACKEND);
         this.spec = spec;
         this.weights = weights;
         this.composed = NativeSupport.needsComposition(spec);
+        this.guardNaN = NativeSupport.losesNaN(spec);
+        this.nonFiniteWeights = guardNaN && NonFinite.any(weights);
         try {
             this.eng = owned.keep(new engine(engine.kind.cpu, 0));
             boolean fast = !composed && NativeSupport.directionsShareActivations(spec);
@@ -49,6 +61,7 @@ final class OneDnnPreparedRnn extends AbstractPreparedRnn {
     @Override
     protected RnnOutput compute(RnnInput input) {
         try {
+            if (guardNaN && (nonFiniteWeights || NonFinite.any(input))) return nanExactDriver().run(input);
             if (stack != null && allFullLength(input)) return stack.run(input);
             return driver().run(input);
         } catch (RnnException | IllegalArgumentException | IllegalStateException e) {
@@ -70,30 +83,47 @@ final class OneDnnPreparedRnn extends AbstractPreparedRnn {
         if (d != null) return d;
         synchronized (this) {
             if (driver == null) {
-                int dirs = spec.direction().count();
-                DirectionKernel[] k = new DirectionKernel[spec.layers() * dirs];
-                kernels = k;
-                for (int l = 0; l < spec.layers(); l++) {
-                    for (int dir = 0; dir < dirs; dir++) {
-                        k[l * dirs + dir] = composed
-                                ? ComposedCells.create(eng, spec, l, dir, weights.get(l, dir))
-                                : new NativeDirectionKernel(eng, spec, l, dir, weights.get(l, dir));
-                    }
-                }
-                driver = new LayerDriver(spec, eng, k);
+                kernels = new DirectionKernel[spec.layers() * spec.direction().count()];
+                driver = buildDriver(kernels, false);
             }
             return driver;
         }
+    }
+
+    private LayerDriver nanExactDriver() {
+        LayerDriver d = nanExactDriver;
+        if (d != null) return d;
+        synchronized (this) {
+            if (nanExactDriver == null) {
+                nanExactKernels = new DirectionKernel[spec.layers() * spec.direction().count()];
+                nanExactDriver = buildDriver(nanExactKernels, true);
+            }
+            return nanExactDriver;
+        }
+    }
+
+    /** Fills {@code k} (owned by the caller's field, so that {@link #release} frees a partly built set too). */
+    private LayerDriver buildDriver(DirectionKernel[] k, boolean nanExact) {
+        int dirs = spec.direction().count();
+        for (int l = 0; l < spec.layers(); l++) {
+            for (int dir = 0; dir < dirs; dir++) {
+                k[l * dirs + dir] = composed || nanExact
+                        ? ComposedCells.create(eng, spec, l, dir, weights.get(l, dir), nanExact)
+                        : new NativeDirectionKernel(eng, spec, l, dir, weights.get(l, dir));
+            }
+        }
+        return new LayerDriver(spec, eng, k);
     }
 
     @Override
     protected void release() {
         if (stack != null) stack.close();
         synchronized (this) {
-            if (kernels != null) {
-                for (DirectionKernel k : kernels) if (k != null) k.close();
-                kernels = null;
+            for (DirectionKernel[] set : new DirectionKernel[][] {kernels, nanExactKernels}) {
+                if (set != null) for (DirectionKernel k : set) if (k != null) k.close();
             }
+            kernels = null;
+            nanExactKernels = null;
         }
         owned.close();
     }

@@ -14,7 +14,7 @@ import org.rnn4j.RnnSpec;
 import org.rnn4j.RnnWeights;
 
 /**
- * Prepare, forward (full-length and ragged) and close, many times over, with JavaCPP's GC deallocation off
+ * Prepare, forward (full-length, ragged and, every third cycle, with a NaN in X) and close, many times over, with JavaCPP's GC deallocation off
  * (surefire sets {@code org.bytedeco.javacpp.nopointergc=true}): JavaCPP's live byte and object counts return to
  * their baseline exactly, and the process's resident memory stays within a stated bound.
  */
@@ -65,6 +65,11 @@ class NativeLeakTest {
             int[] lengths = new int[n];
             for (int j = 0; j < n; j++) lengths[j] = (i + j) % (t + 1);
             p.forward(RnnInput.builder(x, Layout.TIME_MAJOR, t, n).sequenceLengths(lengths).build());
+            if (i % 3 == 0) {
+                // a NaN sends clipped specs down the NaN-exact composed path, built lazily: it must be freed too
+                x[i % x.length] = Float.NaN;
+                p.forward(RnnInput.builder(x, Layout.TIME_MAJOR, t, n).build());
+            }
         }
     }
 }

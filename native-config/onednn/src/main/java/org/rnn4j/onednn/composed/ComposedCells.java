@@ -35,6 +35,16 @@ public final class ComposedCells {
      * of layer {@code layer}, with weights checked against the spec before any native call.
      */
     public static DirectionKernel create(engine engine, RnnSpec spec, int layer, int direction, LayerWeights w) {
+        return create(engine, spec, layer, direction, w, false);
+    }
+
+    /**
+     * As {@link #create(engine, RnnSpec, int, int, LayerWeights)}; with {@code nanExact} every activation and clip
+     * keeps NaN as the reference does (two extra primitives each, see {@code GateComposer}), for calls whose data
+     * are not all finite.
+     */
+    public static DirectionKernel create(engine engine, RnnSpec spec, int layer, int direction, LayerWeights w,
+                                         boolean nanExact) {
         validate(engine, spec, layer, direction, w);
         if (spec.dataType() != DataType.F32) {
             throw new UnsupportedConfigurationException(BACKEND, spec, spec.dataType() + " with composed cells",
@@ -76,7 +86,7 @@ public final class ComposedCells {
                 }
                 if (lstm.hasProjection()) store.addMatrix("P", store.copy(w.projection()), 0, h, s, 1, h);
             }
-            return new ComposedKernel(engine, spec, layer, activations, store);
+            return new ComposedKernel(engine, spec, layer, activations, store, nanExact);
         } catch (RuntimeException e) {
             store.close();
             throw new NativeBackendException(BACKEND, "preparing the composed " + cell.shortName() + " weights",

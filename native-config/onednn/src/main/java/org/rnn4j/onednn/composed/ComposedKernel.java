@@ -31,9 +31,11 @@ final class ComposedKernel implements DirectionKernel {
     private final WeightStore weights;
     private final InputProjection projection;
     private final PlanCache plans;
+    private final boolean nanExact;
 
-    ComposedKernel(engine eng, RnnSpec spec, int layer, List<Activation> activations, WeightStore weights) {
+    ComposedKernel(engine eng, RnnSpec spec, int layer, List<Activation> activations, WeightStore weights, boolean nanExact) {
         this.eng = eng;
+        this.nanExact = nanExact;
         this.spec = spec;
         this.cell = spec.cell();
         this.activations = activations;
@@ -50,7 +52,7 @@ final class ComposedKernel implements DirectionKernel {
         NativeResources scope = new NativeResources();
         try {
             OpFactory f = new OpFactory(eng, scope, weights);
-            GateComposer g = new GateComposer(f, weights, spec.clip(), batch, hidden);
+            GateComposer g = new GateComposer(f, weights, spec.clip(), batch, hidden, nanExact);
             Slot[] bound = StepPrograms.build(g, cell, activations, batch, hidden, state);
             return new StepPlan(batch, hidden, state, f.ops(), bound, f.scratchSlots(), scope, eng, projection);
         } catch (RuntimeException e) {

@@ -51,6 +51,17 @@ final class OpFactory {
         return s;
     }
 
+    /**
+     * A per-context {@code s8} scratch tensor holding a 0/1 condition for {@link #select} (its arena share is sized
+     * in floats like every scratch slot, which over-allocates but keeps one layout rule).
+     */
+    Slot mask(String name, long rows, long cols) {
+        memory.desc d = scope.keep(new memory.desc(new long[] {rows, cols}, memory.data_type.s8, new long[] {cols, 1}));
+        Slot s = Slot.scratch(name, d, rows, cols);
+        scratch.add(s);
+        return s;
+    }
+
     Slot bound(String name, int index, long rows, long cols, long rowStride) {
         return Slot.bound(name, index, desc(rows, cols, rowStride), rows, cols);
     }
@@ -105,6 +116,15 @@ final class OpFactory {
         finish(what, pd, scope.keep(new binary(pd)),
                 new ArrayList<>(List.of(dnnl.DNNL_ARG_SRC_0, dnnl.DNNL_ARG_SRC_1, dnnl.DNNL_ARG_DST)),
                 new ArrayList<>(List.of(src0, src1, dst)), post);
+    }
+
+    /** {@code dst = condition ? ifTrue : ifFalse} element by element ({@code condition} an {@code s8} mask), then {@code post}. */
+    void select(String what, Slot condition, Slot ifTrue, Slot ifFalse, Slot dst, List<PostOp> post) {
+        binary.primitive_desc pd = scope.keep(new binary.primitive_desc(eng, algorithm.binary_select, ifTrue.desc,
+                ifFalse.desc, condition.desc, dst.desc, attr(post), false));
+        finish(what, pd, scope.keep(new binary(pd)),
+                new ArrayList<>(List.of(dnnl.DNNL_ARG_SRC_0, dnnl.DNNL_ARG_SRC_1, dnnl.DNNL_ARG_SRC_2, dnnl.DNNL_ARG_DST)),
+                new ArrayList<>(List.of(ifTrue, ifFalse, condition, dst)), post);
     }
 
     private primitive_attr attr(List<PostOp> post) {

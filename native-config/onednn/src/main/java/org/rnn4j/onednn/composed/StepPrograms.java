@@ -96,7 +96,10 @@ final class StepPrograms {
         return cell.hasPeephole(gate) ? c : null;
     }
 
-    /** {@code h' = (1−z)⊙n + z⊙h}, computed as {@code n + z⊙(h − n)} by one binary primitive with post-ops. */
+    /**
+     * {@code h' = (1−z)⊙n + z⊙h}, computed as {@code n + z⊙(h − n)} by one binary primitive with post-ops (the same
+     * for finite values), and term by term in NaN-exact mode.
+     */
     private static void gru(GateComposer g, Cell.Gru cell, List<Activation> acts, Slot[] b, long n, long hidden) {
         OpFactory f = g.factory();
         Activation gateAct = acts.get(0);
@@ -114,6 +117,15 @@ final class StepPrograms {
             g.gate("r", hPrev, "R.1", null, List.of(), b[XW + 1], null, null, gateAct, reset, List.of());
             g.gate("n", hPrev, "R.2", f.row("Rb.n"), List.of(PostOp.mul(reset)), b[XW + 2], null, null, candidateAct,
                     candidate, List.of());
+        }
+        if (g.nanExact()) {
+            // the reference's (1−z)⊙n + z⊙h term by term: with an unbounded gate activation z can be ±∞, and then
+            // n + z⊙(h − n) gives ±∞ where (1−z)⊙n + z⊙h gives NaN (and the other way round for n = ±∞, z = 0)
+            Slot keep = f.scratch("z*h", n, hidden);
+            f.binary("z*h", algorithm.binary_mul, update, hPrev, keep, List.of());
+            f.eltwise("blend", algorithm.eltwise_linear, -1, 1, update, b[H_OUT],
+                    List.of(PostOp.mul(candidate), PostOp.add(keep)));
+            return;
         }
         f.binary("blend", algorithm.binary_sub, hPrev, candidate, b[H_OUT],
                 List.of(PostOp.mul(update), PostOp.add(candidate)));

@@ -118,11 +118,22 @@ class ComposedCellsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void matchesFloat64(String name, RnnSpec spec, int steps, int batch) {
+        check(name, spec, steps, batch, false);
+    }
+
+    /** The NaN-exact mode computes the same function on finite data (its selects always pick the activation). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void nanExactModeMatchesFloat64(String name, RnnSpec spec, int steps, int batch) {
+        check(name + ",nanExact", spec, steps, batch, true);
+    }
+
+    private static void check(String name, RnnSpec spec, int steps, int batch, boolean nanExact) {
         LayerWeights w = KernelHarness.randomWeights(spec, 0, name.hashCode());
         KernelHarness.Inputs in = KernelHarness.randomInputs(spec, 0, steps, batch, name.hashCode() + 1L);
         Float64Recurrence.Result want = Float64Recurrence.run(spec, 0, 0, w, in.x(), steps, batch, in.h0(), in.c0());
         KernelHarness.Outputs got;
-        try (DirectionKernel k = ComposedCells.create(eng, spec, 0, 0, w)) {
+        try (DirectionKernel k = ComposedCells.create(eng, spec, 0, 0, w, nanExact)) {
             got = KernelHarness.run(k, strm, spec, in, steps, batch);
         }
         assertClose(name, "y", want.y(), got.y());

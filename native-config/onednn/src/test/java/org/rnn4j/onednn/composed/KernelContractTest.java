@@ -164,9 +164,13 @@ class KernelContractTest {
                 RnnSpec.builder(Cell.gru(Cell.ResetMode.LINEAR_BEFORE_RESET)).inputSize(7).hiddenSize(13).build(),
                 RnnSpec.builder(Cell.rnn(Activation.hardSigmoid(0.3, 0.45))).inputSize(7).hiddenSize(13).clip(1).build());
         for (RnnSpec spec : specs) {
-            try (ComposedKernel k = (ComposedKernel) ComposedCells.create(eng, spec, 0, 0, KernelHarness.randomWeights(spec, 0, 9))) {
-                for (String p : k.stepPrimitives(7)) {
-                    assertTrue(!p.contains("=ref"), spec.caseName() + ": " + p + " in " + k.stepPrimitives(7));
+            for (boolean nanExact : new boolean[] {false, true}) {
+                try (ComposedKernel k = (ComposedKernel) ComposedCells.create(eng, spec, 0, 0,
+                        KernelHarness.randomWeights(spec, 0, 9), nanExact)) {
+                    for (String p : k.stepPrimitives(7)) {
+                        assertTrue(!p.contains("=ref"), spec.caseName() + (nanExact ? " (NaN-exact): " : ": ") + p
+                                + " in " + k.stepPrimitives(7));
+                    }
                 }
             }
         }
