@@ -46,19 +46,21 @@ final class BoundPrimitive implements AutoCloseable {
     private final ConcurrentLinkedQueue<Binding> idle = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Binding> all = new ConcurrentLinkedQueue<>();
 
-    BoundPrimitive(LayerProgram program, int steps, int batch, boolean srcBatchMajor, boolean dstBatchMajor) {
+    BoundPrimitive(LayerProgram program, int steps, int batch, boolean srcBatchMajor, boolean dstBatchMajor,
+                   boolean srcStates, boolean dstStates) {
         this.program = program;
         this.steps = steps;
         this.batch = batch;
         try (PointerScope scope = new PointerScope()) {
-            rnn_primitive_desc_base pd = program.descs.create(program.descs.attr(), steps, batch, srcBatchMajor, dstBatchMajor);
+            rnn_primitive_desc_base pd = program.descs.create(program.descs.attr(), steps, batch, srcBatchMajor, dstBatchMajor,
+                    srcStates, dstStates);
             ioDescs[SRC_LAYER] = owned.keep(pd.src_layer_desc());
-            ioDescs[SRC_ITER] = owned.keep(pd.src_iter_desc());
             ioDescs[DST_LAYER] = owned.keep(pd.dst_layer_desc());
-            ioDescs[DST_ITER] = owned.keep(pd.dst_iter_desc());
+            if (srcStates) ioDescs[SRC_ITER] = owned.keep(pd.src_iter_desc());
+            if (dstStates) ioDescs[DST_ITER] = owned.keep(pd.dst_iter_desc());
             if (program.descs.lstm) {
-                ioDescs[SRC_ITER_C] = owned.keep(pd.src_iter_c_desc());
-                ioDescs[DST_ITER_C] = owned.keep(pd.dst_iter_c_desc());
+                if (srcStates) ioDescs[SRC_ITER_C] = owned.keep(pd.src_iter_c_desc());
+                if (dstStates) ioDescs[DST_ITER_C] = owned.keep(pd.dst_iter_c_desc());
             }
             memory.desc[] wanted = {pd.weights_layer_desc(), pd.weights_iter_desc(),
                 program.descs.peephole ? pd.weights_peephole_desc() : null,
@@ -144,8 +146,9 @@ final class BoundPrimitive implements AutoCloseable {
             }
         }
 
-        /** Points argument {@code slot} (SRC_LAYER, …) at {@code data}, from its position on. */
+        /** Points argument {@code slot} (SRC_LAYER, …) at {@code data}, from its position on; the slot must exist. */
         void bind(int slot, FloatPointer data) {
+            if (io[slot] == null) throw new IllegalStateException("argument " + slot + " is not part of this primitive");
             long pos = data.position();
             // A void* parameter would add the position in bytes, not floats: hand over the element's address instead.
             Pointer at = pos == 0 ? data : new FloatPointer(data).position(0).getPointer(pos);

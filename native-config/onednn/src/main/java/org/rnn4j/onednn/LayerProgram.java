@@ -76,7 +76,13 @@ final class LayerProgram implements AutoCloseable {
      * layout for this shape, in which case they are reordered once into memory the primitive owns.
      */
     BoundPrimitive newPrimitive(int steps, int batch, boolean srcBatchMajor, boolean dstBatchMajor) {
-        return new BoundPrimitive(this, steps, batch, srcBatchMajor, dstBatchMajor);
+        return newPrimitive(steps, batch, srcBatchMajor, dstBatchMajor, true, true);
+    }
+
+    /** As {@link #newPrimitive(int, int, boolean, boolean)}, with or without initial and final state arguments. */
+    BoundPrimitive newPrimitive(int steps, int batch, boolean srcBatchMajor, boolean dstBatchMajor,
+                                boolean srcStates, boolean dstStates) {
+        return new BoundPrimitive(this, steps, batch, srcBatchMajor, dstBatchMajor, srcStates, dstStates);
     }
 
     memory weight(int slot) { return weights[slot]; }

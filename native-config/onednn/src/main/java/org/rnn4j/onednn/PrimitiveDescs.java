@@ -105,9 +105,19 @@ final class PrimitiveDescs {
      * @throws NativeBackendException for any other oneDNN failure, with the status and the spec's case name
      */
     rnn_primitive_desc_base create(primitive_attr attr, int steps, int batch, boolean srcBatchMajor, boolean dstBatchMajor) {
+        return create(attr, steps, batch, srcBatchMajor, dstBatchMajor, true, true);
+    }
+
+    /**
+     * As {@link #create(primitive_attr, int, int, boolean, boolean)}; without {@code srcStates} the primitive takes no
+     * initial h/c (oneDNN starts from zeros), without {@code dstStates} it writes no final h/c. Leaving them out saves
+     * the zero-fill and lets oneDNN run its plain first-step kernel instead of the one that fuses the state input.
+     */
+    rnn_primitive_desc_base create(primitive_attr attr, int steps, int batch, boolean srcBatchMajor, boolean dstBatchMajor,
+                                   boolean srcStates, boolean dstStates) {
         rnn_primitive_desc_base pd;
         try {
-            pd = build(attr, steps, batch, srcBatchMajor, dstBatchMajor);
+            pd = build(attr, steps, batch, srcBatchMajor, dstBatchMajor, srcStates, dstStates);
         } catch (RuntimeException e) {
             throw OneDnnErrors.translate("creating the " + cell.shortName() + " primitive descriptor (T=" + steps
                     + ", N=" + batch + ")", e, spec);
@@ -120,13 +130,17 @@ final class PrimitiveDescs {
         return pd;
     }
 
-    private rnn_primitive_desc_base build(primitive_attr attr, int t, int n, boolean srcNtc, boolean dstNtc) {
+    private rnn_primitive_desc_base build(primitive_attr attr, int t, int n, boolean srcNtc, boolean dstNtc,
+                                          boolean srcStates, boolean dstStates) {
         dnnl.prop_kind prop = dnnl.prop_kind.forward_inference;
         memory.desc src = srcLayer(t, n, srcNtc);
         memory.desc dst = dstLayer(t, n, dstNtc);
         memory.desc wl = md(dt, format_tag.any, 1, directions, inputSize, gates, hiddenSize);
         memory.desc wi = md(dt, format_tag.any, 1, directions, stateSize, gates, hiddenSize);
         memory.desc bias = userBias();
+        // an empty descriptor is oneDNN's "no such argument"
+        memory.desc hIn = srcStates ? iter(n) : new memory.desc();
+        memory.desc hOut = dstStates ? iter(n) : new memory.desc();
         if (cell instanceof Cell.Rnn) {
             dnnl.algorithm alg;
             float alpha = 0f;
@@ -137,25 +151,26 @@ final class PrimitiveDescs {
                 case LEAKY_RELU: alg = dnnl.algorithm.eltwise_relu; alpha = (float) rnnActivation.alpha(); break;
                 default: throw new IllegalStateException("composed activation reached the native path: " + rnnActivation);
             }
-            return new vanilla_rnn_forward.primitive_desc(eng, prop, alg, direction, src, iter(n), wl, wi, bias, dst, iter(n), alpha, attr, true);
+            return new vanilla_rnn_forward.primitive_desc(eng, prop, alg, direction, src, hIn, wl, wi, bias, dst, hOut, alpha, attr, true);
         }
         if (lstm) {
+            memory.desc cIn = srcStates ? iterC(n) : new memory.desc();
+            memory.desc cOut = dstStates ? iterC(n) : new memory.desc();
             memory.desc peep = peephole ? userPeephole() : new memory.desc();
             if (projection) {
                 memory.desc proj = md(dt, format_tag.any, 1, directions, hiddenSize, stateSize);
-                return new lstm_forward.primitive_desc(eng, prop, direction, src, iter(n), iterC(n), wl, wi, peep, proj, bias,
-                        dst, iter(n), iterC(n), attr, true);
+                return new lstm_forward.primitive_desc(eng, prop, direction, src, hIn, cIn, wl, wi, peep, proj, bias,
+                        dst, hOut, cOut, attr, true);
             }
             if (peephole) {
-                return new lstm_forward.primitive_desc(eng, prop, direction, src, iter(n), iterC(n), wl, wi, peep, bias,
-                        dst, iter(n), iterC(n), attr, true);
+                return new lstm_forward.primitive_desc(eng, prop, direction, src, hIn, cIn, wl, wi, peep, bias,
+                        dst, hOut, cOut, attr, true);
             }
-            return new lstm_forward.primitive_desc(eng, prop, direction, src, iter(n), iterC(n), wl, wi, bias,
-                    dst, iter(n), iterC(n), attr, true);
+            return new lstm_forward.primitive_desc(eng, prop, direction, src, hIn, cIn, wl, wi, bias, dst, hOut, cOut, attr, true);
         }
         if (biasGates == 4) {
-            return new lbr_gru_forward.primitive_desc(eng, prop, direction, src, iter(n), wl, wi, bias, dst, iter(n), attr, true);
+            return new lbr_gru_forward.primitive_desc(eng, prop, direction, src, hIn, wl, wi, bias, dst, hOut, attr, true);
         }
-        return new gru_forward.primitive_desc(eng, prop, direction, src, iter(n), wl, wi, bias, dst, iter(n), attr, true);
+        return new gru_forward.primitive_desc(eng, prop, direction, src, hIn, wl, wi, bias, dst, hOut, attr, true);
     }
 }

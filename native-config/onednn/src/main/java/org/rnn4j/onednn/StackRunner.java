@@ -26,7 +26,7 @@ import org.rnn4j.nativecommon.NativeResources;
  * The fast path: every sequence runs all T steps, every direction is native, so each layer is one oneDNN primitive
  * call over the whole sequence (both directions at once), layers chained through native buffers with no copy in
  * between. Batch-major input and output are transposed while copying in and out (oneDNN's {@code ntc} is not
- * implemented for every cell). Thread-safe: per shape, a pool of
+ * implemented for every cell); a time-major X in a direct buffer is read in place, without a copy. Thread-safe: per shape, a pool of
  * {@link StackContext}s (stream, buffers, bindings with fixed handles) serves concurrent calls.
  */
 final class StackRunner implements AutoCloseable {
@@ -35,7 +35,11 @@ final class StackRunner implements AutoCloseable {
     private final List<LayerProgram> layers = new ArrayList<>();
     private final ShapeCache<ShapeKey, StackPlan> plans = new ShapeCache<>(ShapeCache.DEFAULT_CAPACITY);
 
-    record ShapeKey(int steps, int batch) {}
+    /**
+     * A primitive set per shape and per use of states: calls that pass no initial state and want no final state run
+     * primitives built without those arguments (no zero-fill, oneDNN's plain first-step kernel).
+     */
+    record ShapeKey(int steps, int batch, boolean srcStates, boolean dstStates) {}
 
     StackRunner(RnnSpec spec, RnnWeights weights, engine eng) {
         this.spec = spec;
@@ -67,7 +71,10 @@ final class StackRunner implements AutoCloseable {
     RnnOutput run(RnnInput input) {
         int t = input.steps();
         int n = input.batch();
-        ShapeCache.Lease<StackPlan> lease = plans.acquire(new ShapeKey(t, n), StackPlan::new);
+        boolean srcStates = input.initialH() != null || input.initialC() != null;
+        boolean dstStates = input.wants(OutputKind.H_FINAL, spec)
+                || spec.cell() instanceof Cell.Lstm && input.wants(OutputKind.C_FINAL, spec);
+        ShapeCache.Lease<StackPlan> lease = plans.acquire(new ShapeKey(t, n, srcStates, dstStates), StackPlan::new);
         try {
             StackPlan plan = lease.value;
             StackContext ctx = plan.acquire();
@@ -99,7 +106,7 @@ final class StackRunner implements AutoCloseable {
             this.key = key;
             try {
                 for (int l = 0; l < layers.size(); l++) {
-                    prims.add(layers.get(l).newPrimitive(key.steps, key.batch, false, false));
+                    prims.add(layers.get(l).newPrimitive(key.steps, key.batch, false, false, key.srcStates, key.dstStates));
                 }
             } catch (RuntimeException e) {
                 close();
@@ -142,8 +149,11 @@ final class StackRunner implements AutoCloseable {
         private final FloatBuffer hy;
         private final FloatBuffer cx;
         private final FloatBuffer cy;
+        private final FloatPointer xPointer;
         private final FloatPointer hxPointer;
         private final FloatPointer cxPointer;
+        /** Whether layer 0 currently reads the caller's direct buffer instead of {@link #x}. */
+        private boolean xBorrowed;
 
         StackContext(StackPlan plan) {
             this.plan = plan;
@@ -154,6 +164,8 @@ final class StackRunner implements AutoCloseable {
             int h = spec.hiddenSize();
             int out = spec.outputSize();
             boolean lstm = spec.cell() instanceof Cell.Lstm;
+            boolean statesIn = plan.key.srcStates;
+            boolean statesOut = plan.key.dstStates;
             try (PointerScope scope = new PointerScope()) {
                 stream st = owned.keep(new stream(eng));
                 streamHandle = owned.keep(st.get());
@@ -162,31 +174,30 @@ final class StackRunner implements AutoCloseable {
                 FloatPointer[] between = {spec.layers() > 1 ? buffer((long) t * n * out) : null,
                     spec.layers() > 2 ? buffer((long) t * n * out) : null};
                 long ld = (long) spec.layers() * dirs;
-                FloatPointer hxp = buffer(ld * n * s);
-                FloatPointer hyp = buffer(ld * n * s);
-                FloatPointer cxp = lstm ? buffer(ld * n * h) : null;
-                FloatPointer cyp = lstm ? buffer(ld * n * h) : null;
+                FloatPointer hxp = statesIn ? buffer(ld * n * s) : null;
+                FloatPointer hyp = statesOut ? buffer(ld * n * s) : null;
+                FloatPointer cxp = statesIn && lstm ? buffer(ld * n * h) : null;
+                FloatPointer cyp = statesOut && lstm ? buffer(ld * n * h) : null;
                 for (int l = 0; l < plan.prims.size(); l++) {
                     BoundPrimitive.Binding b = plan.prims.get(l).acquire();
                     bindings.add(b);
                     long stateOff = (long) l * dirs * n;
                     b.bind(BoundPrimitive.SRC_LAYER, l == 0 ? xp : between[(l - 1) % 2]);
                     b.bind(BoundPrimitive.DST_LAYER, l == plan.prims.size() - 1 ? yp : between[l % 2]);
-                    b.bind(BoundPrimitive.SRC_ITER, view(hxp, stateOff * s));
-                    b.bind(BoundPrimitive.DST_ITER, view(hyp, stateOff * s));
-                    if (lstm) {
-                        b.bind(BoundPrimitive.SRC_ITER_C, view(cxp, stateOff * h));
-                        b.bind(BoundPrimitive.DST_ITER_C, view(cyp, stateOff * h));
-                    }
+                    if (statesIn) b.bind(BoundPrimitive.SRC_ITER, view(hxp, stateOff * s));
+                    if (statesOut) b.bind(BoundPrimitive.DST_ITER, view(hyp, stateOff * s));
+                    if (statesIn && lstm) b.bind(BoundPrimitive.SRC_ITER_C, view(cxp, stateOff * h));
+                    if (statesOut && lstm) b.bind(BoundPrimitive.DST_ITER_C, view(cyp, stateOff * h));
                 }
+                xPointer = xp;
                 hxPointer = hxp;
                 cxPointer = cxp;
                 x = xp.asBuffer();
                 y = yp.asBuffer();
-                hx = hxp.asBuffer();
-                hy = hyp.asBuffer();
-                cx = lstm ? cxp.asBuffer() : null;
-                cy = lstm ? cyp.asBuffer() : null;
+                hx = statesIn ? hxp.asBuffer() : null;
+                hy = statesOut ? hyp.asBuffer() : null;
+                cx = cxp != null ? cxp.asBuffer() : null;
+                cy = cyp != null ? cyp.asBuffer() : null;
             } catch (RuntimeException e) {
                 close();
                 throw e;
@@ -207,13 +218,25 @@ final class StackRunner implements AutoCloseable {
             boolean batchMajor = input.layout() == Layout.BATCH_MAJOR;
             int t = input.steps();
             int n = input.batch();
-            x.clear();
-            if (batchMajor) {
-                Transpose.batchToTime(input.x(), x, n, t, spec.inputSize());
+            FloatBuffer callerX = input.x();
+            if (!batchMajor && callerX.isDirect()) {
+                // time-major X in native memory already: layer 0 reads it in place (re-pointed every call, since
+                // the caller may pass another buffer next time)
+                bindings.get(0).bind(BoundPrimitive.SRC_LAYER, new FloatPointer(callerX));
+                xBorrowed = true;
             } else {
-                x.put(input.x().duplicate());
+                if (xBorrowed) {
+                    bindings.get(0).bind(BoundPrimitive.SRC_LAYER, xPointer);
+                    xBorrowed = false;
+                }
+                x.clear();
+                if (batchMajor) {
+                    Transpose.batchToTime(callerX, x, n, t, spec.inputSize());
+                } else {
+                    x.put(callerX.duplicate());
+                }
             }
-            fillState(hx, hxPointer, input.initialH());
+            if (hx != null) fillState(hx, hxPointer, input.initialH());
             if (cx != null) fillState(cx, cxPointer, input.initialC());
             for (BoundPrimitive.Binding b : bindings) b.execute(streamHandle);
             float[] yOut = null;
@@ -227,7 +250,7 @@ final class StackRunner implements AutoCloseable {
                     y.get(0, yOut);
                 }
             }
-            if (input.wants(OutputKind.H_FINAL, spec)) {
+            if (hy != null && input.wants(OutputKind.H_FINAL, spec)) {
                 hOut = new float[hy.capacity()];
                 hy.get(0, hOut);
             }
