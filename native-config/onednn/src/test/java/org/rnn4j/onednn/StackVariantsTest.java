@@ -26,7 +26,7 @@ import org.rnn4j.reference.ReferenceBackend;
 
 /**
  * The whole-stack fast path keeps one primitive set per shape and per use of states (with or without initial h/c,
- * with or without final h/c), and reads a time-major X in a direct buffer in place. One prepared RNN is driven
+ * with or without final h/c), and reads a large time-major X in a direct buffer in place. One prepared RNN is driven
  * through every combination, in an order that switches variant and buffer kind on every call, so a context that
  * kept a stale binding (the previous caller's X, a state argument the variant lacks) would show up as a wrong result.
  */
@@ -55,11 +55,12 @@ class StackVariantsTest {
                 lstm ? EnumSet.of(OutputKind.C_FINAL) : EnumSet.of(OutputKind.Y, OutputKind.H_FINAL),
                 EnumSet.allOf(OutputKind.class));
         int ld = spec.layers() * spec.direction().count();
-        int t = 5;
-        int n = 3;
+        // small X is copied; one of at least StackRunner.BORROW_MIN_FLOATS floats is read in place when direct
+        int n = 37;
+        int bigT = StackRunner.BORROW_MIN_FLOATS / (n * spec.inputSize()) + 1;
         try (PreparedRnn ref = REFERENCE.prepare(spec, w); PreparedRnn dnn = ONEDNN.prepare(spec, w)) {
             int call = 0;
-            for (int round = 0; round < 2; round++) {
+            for (int t : new int[] {5, bigT}) {
                 for (int states = 0; states < 3; states++) {
                     for (Set<OutputKind> out : outputs) {
                         for (Layout layout : Layout.values()) {
