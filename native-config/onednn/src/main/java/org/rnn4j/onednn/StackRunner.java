@@ -26,19 +26,13 @@ import org.rnn4j.nativecommon.NativeResources;
  * The fast path: every sequence runs all T steps, every direction is native, so each layer is one oneDNN primitive
  * call over the whole sequence (both directions at once), layers chained through native buffers with no copy in
  * between. Batch-major input and output are transposed while copying in and out (oneDNN's {@code ntc} is not
- * implemented for every cell); a large time-major X in a direct buffer is read in place, without a copy. Thread-safe: per shape, a pool of
+ * implemented for every cell). Thread-safe: per shape, a pool of
  * {@link StackContext}s (stream, buffers, bindings with fixed handles) serves concurrent calls.
  */
 final class StackRunner implements AutoCloseable {
     private final RnnSpec spec;
     private final engine eng;
     private final List<LayerProgram> layers = new ArrayList<>();
-    /**
-     * Below this many floats a direct X is copied like any other: re-pointing layer 0 at the caller's buffer costs
-     * two JNI calls and oneDNN's handle update, about 1 µs measured at S1 (256 floats), while copying 16 Ki floats
-     * in cache costs about the same.
-     */
-    static final int BORROW_MIN_FLOATS = 16 * 1024;
     private final ShapeCache<ShapeKey, StackPlan> plans = new ShapeCache<>(ShapeCache.DEFAULT_CAPACITY);
 
     /**
@@ -155,11 +149,8 @@ final class StackRunner implements AutoCloseable {
         private final FloatBuffer hy;
         private final FloatBuffer cx;
         private final FloatBuffer cy;
-        private final FloatPointer xPointer;
         private final FloatPointer hxPointer;
         private final FloatPointer cxPointer;
-        /** Whether layer 0 currently reads the caller's direct buffer instead of {@link #x}. */
-        private boolean xBorrowed;
 
         StackContext(StackPlan plan) {
             this.plan = plan;
@@ -195,7 +186,6 @@ final class StackRunner implements AutoCloseable {
                     if (statesIn && lstm) b.bind(BoundPrimitive.SRC_ITER_C, view(cxp, stateOff * h));
                     if (statesOut && lstm) b.bind(BoundPrimitive.DST_ITER_C, view(cyp, stateOff * h));
                 }
-                xPointer = xp;
                 hxPointer = hxp;
                 cxPointer = cxp;
                 x = xp.asBuffer();
@@ -224,23 +214,11 @@ final class StackRunner implements AutoCloseable {
             boolean batchMajor = input.layout() == Layout.BATCH_MAJOR;
             int t = input.steps();
             int n = input.batch();
-            FloatBuffer callerX = input.x();
-            if (!batchMajor && callerX.isDirect() && callerX.remaining() >= BORROW_MIN_FLOATS) {
-                // time-major X in native memory already: layer 0 reads it in place (re-pointed every call, since
-                // the caller may pass another buffer next time)
-                bindings.get(0).bind(BoundPrimitive.SRC_LAYER, new FloatPointer(callerX));
-                xBorrowed = true;
+            x.clear();
+            if (batchMajor) {
+                Transpose.batchToTime(input.x(), x, n, t, spec.inputSize());
             } else {
-                if (xBorrowed) {
-                    bindings.get(0).bind(BoundPrimitive.SRC_LAYER, xPointer);
-                    xBorrowed = false;
-                }
-                x.clear();
-                if (batchMajor) {
-                    Transpose.batchToTime(callerX, x, n, t, spec.inputSize());
-                } else {
-                    x.put(callerX.duplicate());
-                }
+                x.put(input.x().duplicate());
             }
             if (hx != null) fillState(hx, hxPointer, input.initialH());
             if (cx != null) fillState(cx, cxPointer, input.initialC());

@@ -26,9 +26,9 @@ import org.rnn4j.reference.ReferenceBackend;
 
 /**
  * The whole-stack fast path keeps one primitive set per shape and per use of states (with or without initial h/c,
- * with or without final h/c), and reads a large time-major X in a direct buffer in place. One prepared RNN is driven
- * through every combination, in an order that switches variant and buffer kind on every call, so a context that
- * kept a stale binding (the previous caller's X, a state argument the variant lacks) would show up as a wrong result.
+ * with or without final h/c). One prepared RNN is driven through every combination, with heap and direct X, at a
+ * small and a long shape, in an order that switches variant on every call, so a context that kept a stale binding
+ * or read a state argument its variant lacks would show up as a wrong result.
  */
 class StackVariantsTest {
     private static final OneDnnBackend ONEDNN = new OneDnnBackend();
@@ -55,9 +55,8 @@ class StackVariantsTest {
                 lstm ? EnumSet.of(OutputKind.C_FINAL) : EnumSet.of(OutputKind.Y, OutputKind.H_FINAL),
                 EnumSet.allOf(OutputKind.class));
         int ld = spec.layers() * spec.direction().count();
-        // small X is copied; one of at least StackRunner.BORROW_MIN_FLOATS floats is read in place when direct
         int n = 37;
-        int bigT = StackRunner.BORROW_MIN_FLOATS / (n * spec.inputSize()) + 1;
+        int bigT = 16 * 1024 / (n * spec.inputSize()) + 1; // X of at least 16 Ki floats
         try (PreparedRnn ref = REFERENCE.prepare(spec, w); PreparedRnn dnn = ONEDNN.prepare(spec, w)) {
             int call = 0;
             for (int t : new int[] {5, bigT}) {
