@@ -12,7 +12,6 @@ import org.rnn4j.Backend;
 import org.rnn4j.Backends;
 import org.rnn4j.Cell;
 import org.rnn4j.DataType;
-import org.rnn4j.Direction;
 import org.rnn4j.RnnInput;
 import org.rnn4j.RnnSpec;
 import org.rnn4j.RnnWeights;
@@ -57,7 +56,7 @@ final class BenchCommand implements Callable<Integer> {
     int layers;
 
     @Option(names = "--direction", paramLabel = "DIR", defaultValue = "forward",
-            description = "forward, reverse, bidirectional (concat) or bidirectional-sum; default ${DEFAULT-VALUE}")
+            description = Directions.HELP + "; default ${DEFAULT-VALUE}")
     String direction;
 
     @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "f32", description = "f32, bf16 or f16; default ${DEFAULT-VALUE}")
@@ -160,7 +159,7 @@ final class BenchCommand implements Callable<Integer> {
         requireAtLeast("--hidden", hidden, 1);
         requireAtLeast("--layers", layers, 1);
         return RnnSpec.builder(parseCell(cell)).inputSize(input).hiddenSize(hidden).layers(layers)
-                .direction(parseDirection(direction)).dataType(parseType(dtype)).build();
+                .direction(Directions.parse(direction)).dataType(parseType(dtype)).build();
     }
 
     static Cell parseCell(String name) {
@@ -175,15 +174,6 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    static Direction parseDirection(String name) {
-        switch (name.toLowerCase(Locale.ROOT)) {
-            case "forward": return Direction.FORWARD;
-            case "reverse": return Direction.REVERSE;
-            case "bidirectional": case "bidirectional-concat": return Direction.BIDIRECTIONAL_CONCAT;
-            case "bidirectional-sum": return Direction.BIDIRECTIONAL_SUM;
-            default: throw new IllegalArgumentException("--direction: expected one of forward, reverse, bidirectional, bidirectional-sum but was '" + name + "'");
-        }
-    }
 
     static DataType parseType(String name) {
         switch (name.toLowerCase(Locale.ROOT)) {

@@ -1,7 +1,6 @@
 package org.rnn4j.cli;
 
 import java.util.Locale;
-import java.util.Map;
 import org.rnn4j.Activation;
 import org.rnn4j.Cell;
 import org.rnn4j.Direction;
@@ -16,8 +15,6 @@ import picocli.CommandLine.Option;
  * {@code merge_mode="sum"} ({@code --direction bidi-sum}). One instance per invocation.
  */
 final class SpecOptions {
-    private static final Map<String, Direction> DIRECTIONS = Map.of("forward", Direction.FORWARD, "reverse", Direction.REVERSE,
-            "bidi-concat", Direction.BIDIRECTIONAL_CONCAT, "bidi-sum", Direction.BIDIRECTIONAL_SUM);
     static final String CELLS = "lstm, gru, gru-lbr, gru-rb, rnn-tanh, rnn-relu";
 
     @Option(names = "--cell", paramLabel = "CELL", description = "lstm | gru (reset mode from the file) | gru-lbr "
@@ -34,8 +31,8 @@ final class SpecOptions {
     @Option(names = "--layers", paramLabel = "L", description = "stacked layers L")
     Integer layers;
 
-    @Option(names = "--direction", paramLabel = "DIR", description = "forward | reverse | bidi-concat | bidi-sum "
-            + "(Keras go_backwards=True is reverse, Bidirectional merge_mode=\"sum\" is bidi-sum)")
+    @Option(names = "--direction", paramLabel = "DIR", description = Directions.HELP
+            + "; Keras go_backwards=True is reverse, Bidirectional merge_mode=\"sum\" is bidi-sum")
     String direction;
 
     @Option(names = "--proj", paramLabel = "P", description = "LSTM projection size P (PyTorch proj_size)")
@@ -62,7 +59,7 @@ final class SpecOptions {
         } else if (cell != null && c instanceof Cell.Lstm && inferred.cell() instanceof Cell.Lstm) {
             c = ((Cell.Lstm) c).withProjection(((Cell.Lstm) inferred.cell()).projectionSize()); // --proj not given: as in the file
         }
-        Direction d = direction == null ? inferred.direction() : parseDirection(direction);
+        Direction d = direction == null ? inferred.direction() : Directions.parse(direction);
         try {
             return RnnSpec.builder(c).inputSize(inputSize == null ? inferred.inputSize() : inputSize)
                     .hiddenSize(hiddenSize == null ? inferred.hiddenSize() : hiddenSize)
@@ -90,13 +87,5 @@ final class SpecOptions {
             default:
                 throw new IllegalArgumentException("--cell: expected one of " + CELLS + " but was '" + name + "'");
         }
-    }
-
-    private static Direction parseDirection(String name) {
-        Direction d = DIRECTIONS.get(name.toLowerCase(Locale.ROOT));
-        if (d == null) {
-            throw new IllegalArgumentException("--direction: expected one of forward, reverse, bidi-concat, bidi-sum but was '" + name + "'");
-        }
-        return d;
     }
 }
