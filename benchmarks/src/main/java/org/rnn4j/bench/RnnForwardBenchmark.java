@@ -1,8 +1,5 @@
 package org.rnn4j.bench;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.EnumSet;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -80,15 +77,10 @@ public class RnnForwardBenchmark {
         }
     }
 
-    /**
-     * X in a direct buffer (as ONNX Runtime gets it, and as a latency-minded caller would pass it: oneDNN reads it in
-     * place), Y only (no final states).
-     */
     static RnnInput input(BenchShape s, RnnSpec spec) {
-        int count = s.steps * s.batch * spec.inputSize();
-        FloatBuffer x = ByteBuffer.allocateDirect(count * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        float[] x = new float[s.steps * s.batch * spec.inputSize()];
         SplittableRandom r = new SplittableRandom(5);
-        for (int i = 0; i < count; i++) x.put(i, (float) r.nextDouble(-1, 1));
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble(-1, 1);
         return RnnInput.builder(x, Layout.TIME_MAJOR, s.steps, s.batch).sequenceLengths(s.lengths())
                 .outputs(EnumSet.of(OutputKind.Y)).build();
     }
