@@ -48,6 +48,9 @@ final class NativeDirectionKernel implements DirectionKernel {
         }
     }
 
+    /** Primitives created so far (cache misses); for tests. */
+    long primitivesCreated() { return shapes.created(); }
+
     @Override
     public void close() {
         shapes.close();

@@ -13,8 +13,12 @@ import java.util.function.IntFunction;
  */
 final class PlanCache implements AutoCloseable {
 
-    /** Distinct batch sizes whose primitives are kept; a ninth evicts the least recently used. */
-    static final int MAX_PLANS = 8;
+    /**
+     * Distinct batch sizes whose primitives are kept; one more evicts the least recently used. Ragged lengths make
+     * every chunk of a call a new batch size (up to one per sequence), so the cache must hold a whole call's worth:
+     * an LRU smaller than that misses on every lookup and rebuilds the step program each time.
+     */
+    static final int MAX_PLANS = 64;
 
     private final Map<Integer, StepPlan> plans = new LinkedHashMap<>(16, 0.75f, true);
     private final IntFunction<StepPlan> builder;
