@@ -12,7 +12,8 @@ import java.util.Set;
  *
  * <p>Shapes: X {@code [T, N, I]} ({@link Layout#TIME_MAJOR}) or {@code [N, T, I]} ({@link Layout#BATCH_MAJOR});
  * lengths {@code int[N]} with {@code 0 ≤ len ≤ T} (absent: all T); initial h {@code [L·D, N, S]}; initial c
- * {@code [L·D, N, H]} (absent: zeros). Layer-direction index {@code l·D + d}, forward first.
+ * {@code [L·D, N, H]} (absent: zeros). Layer-direction index {@code l·D + d}, forward first. Y may go into a
+ * caller's buffer instead of a new array ({@link Builder#yInto}).
  */
 public final class RnnInput {
     private final FloatBuffer x;
@@ -23,6 +24,7 @@ public final class RnnInput {
     private final float[] initialH;
     private final float[] initialC;
     private final Set<OutputKind> outputs;
+    private final FloatBuffer yInto;
 
     private RnnInput(Builder b) {
         this.x = b.x;
@@ -33,6 +35,7 @@ public final class RnnInput {
         this.initialH = b.initialH;
         this.initialC = b.initialC;
         this.outputs = b.outputs == null ? null : Set.copyOf(b.outputs);
+        this.yInto = b.yInto;
     }
 
     /** X as a buffer over exactly {@code T·N·I} floats (position 0). Read it with absolute gets or a duplicate. */
@@ -55,6 +58,9 @@ public final class RnnInput {
     public float[] initialH() { return initialH; }
 
     public float[] initialC() { return initialC; }
+
+    /** The caller's buffer that receives Y (position 0, exactly Y's size once checked), or {@code null}. */
+    public FloatBuffer yInto() { return yInto; }
 
     /** The outputs asked for explicitly, or {@code null} for the default: every output the cell defines. */
     public Set<OutputKind> outputs() { return outputs; }
@@ -101,6 +107,15 @@ public final class RnnInput {
                     + "] needs " + Math.max(hExpected, cExpected) + " floats, more than the " + RnnSpec.MAX_ARRAY_ELEMENTS + " a Java array holds");
         }
         long yElements = (long) steps * batch * spec.outputSize();
+        if (yInto != null) {
+            if (!wants(OutputKind.Y, spec)) {
+                throw new IllegalArgumentException("yInto: expected no buffer, since Y is not among the requested outputs " + outputs);
+            }
+            if (yInto.remaining() != yElements) {
+                throw new IllegalArgumentException("yInto: expected T·N·C = " + steps + "·" + batch + "·" + spec.outputSize()
+                        + " = " + yElements + " floats but the buffer has " + yInto.remaining());
+            }
+        }
         if (yElements > RnnSpec.MAX_ARRAY_ELEMENTS) {
             throw new IllegalArgumentException("Y: [T=" + steps + ", N=" + batch + ", C=" + spec.outputSize()
                     + "] needs " + yElements + " floats, more than the " + RnnSpec.MAX_ARRAY_ELEMENTS + " a Java array holds");
@@ -131,6 +146,7 @@ public final class RnnInput {
         private float[] initialH;
         private float[] initialC;
         private EnumSet<OutputKind> outputs;
+        private FloatBuffer yInto;
 
         private Builder(FloatBuffer x, Layout layout, int steps, int batch) {
             this.x = x;
@@ -163,6 +179,20 @@ public final class RnnInput {
         /** Restricts the computed outputs to {@code kinds} (default: all that the cell defines). */
         public Builder outputs(Set<OutputKind> kinds) {
             outputs = kinds.isEmpty() ? EnumSet.noneOf(OutputKind.class) : EnumSet.copyOf(kinds);
+            return this;
+        }
+
+        /**
+         * Writes Y into {@code y} — its remaining floats from its current position, in this input's layout — instead
+         * of a new array; {@link RnnOutput#y()} is then {@code null}. Saves the per-call allocation; with a direct
+         * buffer and a long time-major sequence oneDNN writes into it without an intermediate copy. The buffer is the
+         * call's while it runs (do not share it between concurrent calls), and its contents are unspecified if
+         * {@code forward} throws.
+         */
+        public Builder yInto(FloatBuffer y) {
+            Objects.requireNonNull(y, "yInto");
+            if (y.isReadOnly()) throw new IllegalArgumentException("yInto: expected a writable buffer but it is read-only");
+            this.yInto = y.slice();
             return this;
         }
 

@@ -36,13 +36,22 @@ public abstract class AbstractPreparedRnn implements PreparedRnn {
         lifetime.readLock().lock();
         try {
             if (closed.get()) throw new IllegalStateException(backend + " " + spec.caseName() + ": forward after close()");
-            return compute(input);
+            RnnOutput out = compute(input);
+            if (input.yInto() != null && out.y() != null) {
+                // the backend returned Y as an array (it does not write into buffers itself): copy it over
+                input.yInto().duplicate().put(out.y());
+                out = new RnnOutput(null, out.hFinal(), out.cFinal(), out.layout(), out.steps(), out.batch(), out.outputSize());
+            }
+            return out;
         } finally {
             lifetime.readLock().unlock();
         }
     }
 
-    /** Runs one validated call; may run on many threads at once; never sees a closed handle. */
+    /**
+     * Runs one validated call; may run on many threads at once; never sees a closed handle. A backend may write Y
+     * into {@link RnnInput#yInto()} itself and return {@code y = null}; if it returns an array, it is copied there.
+     */
     protected abstract RnnOutput compute(RnnInput input);
 
     @Override

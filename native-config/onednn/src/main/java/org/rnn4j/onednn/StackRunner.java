@@ -33,6 +33,12 @@ final class StackRunner implements AutoCloseable {
     private final RnnSpec spec;
     private final engine eng;
     private final List<LayerProgram> layers = new ArrayList<>();
+    /**
+     * From this many floats on, a time-major Y that goes into a caller's direct buffer is written there by the
+     * primitive itself; below, re-pointing the destination (two JNI calls and oneDNN's handle update, ~1 µs at S1)
+     * costs more than copying from the context's own buffer.
+     */
+    static final int IN_PLACE_MIN_FLOATS = 16 * 1024;
     private final ShapeCache<ShapeKey, StackPlan> plans = new ShapeCache<>(ShapeCache.DEFAULT_CAPACITY);
 
     /**
@@ -149,7 +155,10 @@ final class StackRunner implements AutoCloseable {
         private final FloatBuffer hy;
         private final FloatBuffer cx;
         private final FloatBuffer cy;
+        private final FloatPointer yPointer;
         private final FloatPointer hxPointer;
+        /** Whether the last layer currently writes into a caller's buffer instead of {@link #y}. */
+        private boolean yBorrowed;
         private final FloatPointer cxPointer;
 
         StackContext(StackPlan plan) {
@@ -186,6 +195,7 @@ final class StackRunner implements AutoCloseable {
                     if (statesIn && lstm) b.bind(BoundPrimitive.SRC_ITER_C, view(cxp, stateOff * h));
                     if (statesOut && lstm) b.bind(BoundPrimitive.DST_ITER_C, view(cyp, stateOff * h));
                 }
+                yPointer = yp;
                 hxPointer = hxp;
                 cxPointer = cxp;
                 x = xp.asBuffer();
@@ -222,11 +232,27 @@ final class StackRunner implements AutoCloseable {
             }
             if (hx != null) fillState(hx, hxPointer, input.initialH());
             if (cx != null) fillState(cx, cxPointer, input.initialC());
+            FloatBuffer into = input.yInto();
+            boolean inPlace = into != null && !batchMajor && into.isDirect() && into.remaining() >= IN_PLACE_MIN_FLOATS;
+            BoundPrimitive.Binding last = bindings.get(bindings.size() - 1);
+            if (inPlace) {
+                // the last layer writes Y straight into the caller's buffer (re-pointed every call)
+                last.bind(BoundPrimitive.DST_LAYER, new FloatPointer(into));
+                yBorrowed = true;
+            } else if (yBorrowed) {
+                last.bind(BoundPrimitive.DST_LAYER, yPointer);
+                yBorrowed = false;
+            }
             for (BoundPrimitive.Binding b : bindings) b.execute(streamHandle);
             float[] yOut = null;
             float[] hOut = null;
             float[] cOut = null;
-            if (input.wants(OutputKind.Y, spec)) {
+            if (inPlace) {
+                // Y is already where the caller wants it
+            } else if (into != null && !batchMajor) {
+                into.duplicate().put(y.duplicate().clear()); // no array in between
+            } else if (input.wants(OutputKind.Y, spec)) {
+                // a batch-major yInto gets this array copied over by AbstractPreparedRnn
                 yOut = new float[y.capacity()];
                 if (batchMajor) {
                     Transpose.timeToBatch(y, yOut, t, n, spec.outputSize());

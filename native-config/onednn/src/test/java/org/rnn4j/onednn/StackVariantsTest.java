@@ -1,5 +1,7 @@
 package org.rnn4j.onednn;
 
+import static org.junit.jupiter.api.Assertions.assertNull;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -20,15 +22,17 @@ import org.rnn4j.Layout;
 import org.rnn4j.OutputKind;
 import org.rnn4j.PreparedRnn;
 import org.rnn4j.RnnInput;
+import org.rnn4j.RnnOutput;
 import org.rnn4j.RnnSpec;
 import org.rnn4j.RnnWeights;
 import org.rnn4j.reference.ReferenceBackend;
 
 /**
  * The whole-stack fast path keeps one primitive set per shape and per use of states (with or without initial h/c,
- * with or without final h/c). One prepared RNN is driven through every combination, with heap and direct X, at a
- * small and a long shape, in an order that switches variant on every call, so a context that kept a stale binding
- * or read a state argument its variant lacks would show up as a wrong result.
+ * with or without final h/c), and writes a long time-major Y straight into a caller's direct buffer. One prepared RNN
+ * is driven through every combination, with heap and direct X, Y returned or written into a direct or heap buffer,
+ * at a small and a long shape, in an order that switches variant on every call, so a context that kept a stale
+ * binding (the previous caller's Y buffer, a state argument its variant lacks) would show up as a wrong result.
  */
 class StackVariantsTest {
     private static final OneDnnBackend ONEDNN = new OneDnnBackend();
@@ -71,10 +75,27 @@ class StackVariantsTest {
                             if (states >= 1) b.initialH(Agreement.uniform(rnd, ld * n * spec.stateSize()));
                             if (states >= 2 && lstm) b.initialC(Agreement.uniform(rnd, ld * n * spec.hiddenSize()));
                             if (!lstm && out.contains(OutputKind.C_FINAL)) continue;
-                            RnnInput in = b.outputs(out).build();
+                            b.outputs(out);
+                            RnnInput plain = b.build();
+                            // Y into a caller's buffer: none, direct (written in place when long), heap (copied)
+                            int yMode = out.contains(OutputKind.Y) ? call % 3 : 0;
+                            FloatBuffer into = null;
+                            if (yMode > 0) {
+                                int yLength = t * n * spec.outputSize();
+                                into = yMode == 1 ? direct(new float[yLength]) : FloatBuffer.allocate(yLength);
+                                b.yInto(into);
+                            }
+                            RnnInput in = b.build();
                             String name = spec.caseName() + " call " + call + " " + layout + (direct ? " direct" : " heap")
-                                    + " states=" + states + " outputs=" + out;
-                            Agreement.assertClose(name, ref.forward(in), dnn.forward(in), Agreement.tolerance(spec, t));
+                                    + " states=" + states + " outputs=" + out + " yInto=" + (yMode == 0 ? "-" : yMode == 1 ? "direct" : "heap");
+                            RnnOutput got = dnn.forward(in);
+                            if (into != null) {
+                                assertNull(got.y(), name + ": Y must go into the buffer");
+                                float[] y = new float[into.remaining()];
+                                into.duplicate().get(y);
+                                got = new RnnOutput(y, got.hFinal(), got.cFinal(), got.layout(), got.steps(), got.batch(), got.outputSize());
+                            }
+                            Agreement.assertClose(name, ref.forward(plain), got, Agreement.tolerance(spec, t));
                             call++;
                         }
                     }
