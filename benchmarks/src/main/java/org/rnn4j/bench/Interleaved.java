@@ -36,12 +36,13 @@ public final class Interleaved {
     public static void main(String[] args) throws Exception {
         BenchShape s = BenchShape.valueOf(args[0].toUpperCase(Locale.ROOT));
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 200;
-        // Optional third argument: which of rnn4j, raw-onednn, ort to run (e.g. one alone, under a profiler).
+        // Optional third argument: which of rnn4j, rnn4j-into, raw-onednn, ort to run (e.g. one alone, under a profiler).
         // At more than one thread ONNX Runtime's thread pool and oneDNN's OpenMP team, in one process on 2 cores, take
         // each other's cores (measured at S5, 2 threads: rnn4j and raw oneDNN 25 and 23 ms alone, 32-56 ms with ORT
         // in the rotation, with ORT's spinning on or off), so there ORT is left to the JMH suite's separate forks.
         List<String> only = args.length > 2 ? List.of(args[2].split(","))
-                : BenchMain.ompThreads() > 1 ? List.of("rnn4j", "raw-onednn") : List.of("rnn4j", "raw-onednn", "ort");
+                : BenchMain.ompThreads() > 1 ? List.of("rnn4j", "rnn4j-into", "raw-onednn")
+                : List.of("rnn4j", "rnn4j-into", "raw-onednn", "ort");
         RnnSpec spec = s.spec(DataType.F32);
         RnnWeights w = RnnWeights.random(spec, 1);
         RnnInput in = RnnForwardBenchmark.input(s, spec);
@@ -51,6 +52,13 @@ public final class Interleaved {
             PreparedRnn rnn = Backends.select("onednn").prepare(spec, w);
             owned.add(rnn);
             calls.put("rnn4j", () -> rnn.forward(in));
+        }
+        if (only.contains("rnn4j-into")) {
+            // the serving call: Y written into a reused direct buffer (RnnInput.yInto) instead of a new array
+            PreparedRnn rnn = Backends.select("onednn").prepare(spec, w);
+            owned.add(rnn);
+            RnnInput into = RnnForwardBenchmark.inputWithYBuffer(s, spec);
+            calls.put("rnn4j-into", () -> rnn.forward(into));
         }
         if (only.contains("raw-onednn")) {
             RawOneDnnRnn raw = RawOneDnnRnn.forShape(s, DataType.F32);

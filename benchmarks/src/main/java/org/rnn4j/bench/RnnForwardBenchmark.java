@@ -1,5 +1,8 @@
 package org.rnn4j.bench;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.EnumSet;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -83,6 +86,15 @@ public class RnnForwardBenchmark {
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble(-1, 1);
         return RnnInput.builder(x, Layout.TIME_MAJOR, s.steps, s.batch).sequenceLengths(s.lengths())
                 .outputs(EnumSet.of(OutputKind.Y)).build();
+    }
+
+    /** As {@link #input}, with Y going into a direct buffer allocated once ({@code RnnInput.yInto}). */
+    static RnnInput inputWithYBuffer(BenchShape s, RnnSpec spec) {
+        RnnInput plain = input(s, spec);
+        int yFloats = s.steps * s.batch * spec.outputSize();
+        FloatBuffer y = ByteBuffer.allocateDirect(yFloats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return RnnInput.builder(plain.x(), Layout.TIME_MAJOR, s.steps, s.batch).sequenceLengths(s.lengths())
+                .outputs(EnumSet.of(OutputKind.Y)).yInto(y).build();
     }
 
     @Benchmark

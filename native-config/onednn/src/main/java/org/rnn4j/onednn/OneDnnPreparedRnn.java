@@ -35,10 +35,8 @@ final class OneDnnPreparedRnn extends AbstractPreparedRnn {
     private final StackRunner stack;
     private final boolean guardNaN;
     private final boolean nonFiniteWeights;
-    private volatile LayerDriver driver;
-    private DirectionKernel[] kernels;
-    private volatile LayerDriver nanExactDriver;
-    private DirectionKernel[] nanExactKernels;
+    private final KernelSet regular = new KernelSet(false);
+    private final KernelSet nanExact = new KernelSet(true);
 
     OneDnnPreparedRnn(RnnSpec spec, RnnWeights weights) {
         super(spec, OneDnnErrors.BACKEND);
@@ -78,53 +76,58 @@ final class OneDnnPreparedRnn extends AbstractPreparedRnn {
         return true;
     }
 
-    private LayerDriver driver() {
-        LayerDriver d = driver;
-        if (d != null) return d;
-        synchronized (this) {
-            if (driver == null) {
-                kernels = new DirectionKernel[spec.layers() * spec.direction().count()];
-                driver = buildDriver(kernels, false);
-            }
-            return driver;
-        }
-    }
+    private LayerDriver driver() { return regular.driver(); }
 
-    private LayerDriver nanExactDriver() {
-        LayerDriver d = nanExactDriver;
-        if (d != null) return d;
-        synchronized (this) {
-            if (nanExactDriver == null) {
-                nanExactKernels = new DirectionKernel[spec.layers() * spec.direction().count()];
-                nanExactDriver = buildDriver(nanExactKernels, true);
-            }
-            return nanExactDriver;
-        }
-    }
+    private LayerDriver nanExactDriver() { return nanExact.driver(); }
 
-    /** Fills {@code k} (owned by the caller's field, so that {@link #release} frees a partly built set too). */
-    private LayerDriver buildDriver(DirectionKernel[] k, boolean nanExact) {
-        int dirs = spec.direction().count();
-        for (int l = 0; l < spec.layers(); l++) {
-            for (int dir = 0; dir < dirs; dir++) {
-                k[l * dirs + dir] = composed || nanExact
-                        ? ComposedCells.create(eng, spec, l, dir, weights.get(l, dir), nanExact)
-                        : new NativeDirectionKernel(eng, spec, l, dir, weights.get(l, dir));
+    /**
+     * One kernel per (layer, direction) and the driver over them, built on the first call that needs them and
+     * closed by {@link #release}. Thread-safe: one builder at a time; a failed build closes what it made.
+     */
+    private final class KernelSet {
+        private final boolean nanExactMode;
+        private volatile LayerDriver driver;
+        private DirectionKernel[] kernels; // guarded by this
+
+        KernelSet(boolean nanExactMode) { this.nanExactMode = nanExactMode; }
+
+        LayerDriver driver() {
+            LayerDriver d = driver;
+            if (d != null) return d;
+            synchronized (this) {
+                if (driver == null) {
+                    int dirs = spec.direction().count();
+                    kernels = new DirectionKernel[spec.layers() * dirs];
+                    try {
+                        for (int l = 0; l < spec.layers(); l++) {
+                            for (int dir = 0; dir < dirs; dir++) {
+                                kernels[l * dirs + dir] = composed || nanExactMode
+                                        ? ComposedCells.create(eng, spec, l, dir, weights.get(l, dir), nanExactMode)
+                                        : new NativeDirectionKernel(eng, spec, l, dir, weights.get(l, dir));
+                            }
+                        }
+                    } catch (RuntimeException e) {
+                        close();
+                        throw e;
+                    }
+                    driver = new LayerDriver(spec, eng, kernels);
+                }
+                return driver;
             }
         }
-        return new LayerDriver(spec, eng, k);
+
+        synchronized void close() {
+            if (kernels != null) for (DirectionKernel k : kernels) if (k != null) k.close();
+            kernels = null;
+            driver = null;
+        }
     }
 
     @Override
     protected void release() {
         if (stack != null) stack.close();
-        synchronized (this) {
-            for (DirectionKernel[] set : new DirectionKernel[][] {kernels, nanExactKernels}) {
-                if (set != null) for (DirectionKernel k : set) if (k != null) k.close();
-            }
-            kernels = null;
-            nanExactKernels = null;
-        }
+        regular.close();
+        nanExact.close();
         owned.close();
     }
 }
