@@ -15,11 +15,13 @@ public interface PreparedRnn extends AutoCloseable {
     String backend();
 
     /**
-     * Runs the layers over one batch of sequences.
+     * Runs the layers over one batch of sequences. Y comes back as a new array, or goes into the buffer the input
+     * names ({@link RnnInput#yInto()}), in which case {@link RnnOutput#y()} is {@code null}.
      *
      * @throws IllegalArgumentException if the input does not fit the spec (nothing is computed)
      * @throws IllegalStateException after {@link #close()}
-     * @throws NativeBackendException if the native library fails; no partial output is returned
+     * @throws NativeBackendException if the native library fails; no partial output is returned (a {@code yInto}
+     *         buffer's contents are then unspecified)
      */
     RnnOutput forward(RnnInput input);
 
