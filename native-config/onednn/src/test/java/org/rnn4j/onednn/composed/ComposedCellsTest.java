@@ -7,10 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,7 +20,7 @@ import org.rnn4j.RnnSpec;
 import org.rnn4j.onednn.DirectionKernel;
 
 /** Every cell, activation, clip, peephole subset, coupling, projection and GRU mode against float64. */
-class ComposedCellsTest {
+class ComposedCellsTest extends OnCpu {
 
     /**
      * Tolerance |f32 − f64| ≤ TOL · (1 + |f64|), derived from the arithmetic rather than fitted:
@@ -40,20 +37,6 @@ class ComposedCellsTest {
      */
     static final double TOL = 1e-4;
 
-    private static engine eng;
-    private static stream strm;
-
-    @BeforeAll
-    static void start() {
-        eng = KernelHarness.cpu();
-        strm = new stream(eng);
-    }
-
-    @AfterAll
-    static void stop() {
-        strm.close();
-        eng.close();
-    }
 
     static Stream<Arguments> cases() {
         List<Arguments> all = new ArrayList<>();

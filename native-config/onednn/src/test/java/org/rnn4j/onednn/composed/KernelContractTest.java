@@ -12,11 +12,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.FloatPointer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.rnn4j.Activation;
 import org.rnn4j.Cell;
@@ -27,25 +24,11 @@ import org.rnn4j.UnsupportedConfigurationException;
 import org.rnn4j.onednn.DirectionKernel;
 
 /** Threading, lifetime, in-place states, empty runs, batch-size cache and argument checks of the kernel. */
-class KernelContractTest {
+class KernelContractTest extends OnCpu {
 
-    private static engine eng;
-    private static stream strm;
 
     private static final RnnSpec PEEPHOLE_CLIP = RnnSpec.builder(Cell.lstm().withAllPeepholes().withProjection(7))
             .inputSize(13).hiddenSize(7).clip(0.5).activations(Activation.SIGMOID, Activation.SOFTSIGN, Activation.TANH).build();
-
-    @BeforeAll
-    static void start() {
-        eng = KernelHarness.cpu();
-        strm = new stream(eng);
-    }
-
-    @AfterAll
-    static void stop() {
-        strm.close();
-        eng.close();
-    }
 
     @Test
     void fourThreadsAtOnceGiveBitIdenticalResultsToOneThread() throws Exception {

@@ -2,10 +2,6 @@ package org.rnn4j.onednn.composed;
 
 import java.util.List;
 
-import org.bytedeco.dnnl.engine;
-import org.bytedeco.dnnl.stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.rnn4j.LayerWeights;
@@ -19,22 +15,8 @@ import org.rnn4j.onednn.DirectionKernel;
 import org.rnn4j.reference.ReferenceBackend;
 
 /** The kernel against the project's float64 reference backend, 1-layer forward specs, every case of the grid. */
-class ReferenceAgreementTest {
+class ReferenceAgreementTest extends OnCpu {
 
-    private static engine eng;
-    private static stream strm;
-
-    @BeforeAll
-    static void start() {
-        eng = KernelHarness.cpu();
-        strm = new stream(eng);
-    }
-
-    @AfterAll
-    static void stop() {
-        strm.close();
-        eng.close();
-    }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.rnn4j.onednn.composed.ComposedCellsTest#cases")
