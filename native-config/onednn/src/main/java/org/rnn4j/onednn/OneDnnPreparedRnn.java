@@ -24,7 +24,7 @@ import org.rnn4j.spi.AbstractPreparedRnn;
  * <p>A third, for NaN: when the spec uses an operation oneDNN computes with max/min ({@link NativeSupport#losesNaN})
  * and a call's X or initial states (or the weights) hold NaN or ±Inf, that call runs on composed kernels in
  * NaN-exact mode, so non-finite values propagate exactly as in the reference. Finite calls never pay for it
- * beyond one vectorised scan of their inputs.
+ * beyond one scan of their inputs (about the cost of copying X once).
  */
 final class OneDnnPreparedRnn extends AbstractPreparedRnn {
     private final RnnSpec spec;
