@@ -174,7 +174,6 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-
     static DataType parseType(String name) {
         switch (name.toLowerCase(Locale.ROOT)) {
             case "f32": return DataType.F32;

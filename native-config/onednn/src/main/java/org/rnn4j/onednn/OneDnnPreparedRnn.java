@@ -49,7 +49,7 @@ final class OneDnnPreparedRnn extends AbstractPreparedRnn {
             this.eng = owned.keep(new engine(engine.kind.cpu, 0));
             boolean fast = !composed && NativeSupport.directionsShareActivations(spec);
             this.stack = fast ? new StackRunner(spec, weights, eng) : null;
-            if (!fast) driver(); // builds the kernels now so that any unsupported feature fails at prepare
+            if (!fast) regular.driver(); // builds the kernels now so that any unsupported feature fails at prepare
         } catch (RuntimeException e) {
             release();
             throw e instanceof RnnException ? e : OneDnnErrors.translate("preparing", e, spec);
@@ -59,9 +59,9 @@ final class OneDnnPreparedRnn extends AbstractPreparedRnn {
     @Override
     protected RnnOutput compute(RnnInput input) {
         try {
-            if (guardNaN && (nonFiniteWeights || NonFinite.any(input))) return nanExactDriver().run(input);
+            if (guardNaN && (nonFiniteWeights || NonFinite.any(input))) return nanExact.driver().run(input);
             if (stack != null && allFullLength(input)) return stack.run(input);
-            return driver().run(input);
+            return regular.driver().run(input);
         } catch (RnnException | IllegalArgumentException | IllegalStateException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -75,10 +75,6 @@ final class OneDnnPreparedRnn extends AbstractPreparedRnn {
         for (int len : lengths) if (len != input.steps()) return false;
         return true;
     }
-
-    private LayerDriver driver() { return regular.driver(); }
-
-    private LayerDriver nanExactDriver() { return nanExact.driver(); }
 
     /**
      * One kernel per (layer, direction) and the driver over them, built on the first call that needs them and

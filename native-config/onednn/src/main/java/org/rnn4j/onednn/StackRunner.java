@@ -78,8 +78,7 @@ final class StackRunner implements AutoCloseable {
         int t = input.steps();
         int n = input.batch();
         boolean srcStates = input.initialH() != null || input.initialC() != null;
-        boolean dstStates = input.wants(OutputKind.H_FINAL, spec)
-                || spec.cell() instanceof Cell.Lstm && input.wants(OutputKind.C_FINAL, spec);
+        boolean dstStates = input.wants(OutputKind.H_FINAL, spec) || input.wants(OutputKind.C_FINAL, spec);
         ShapeCache.Lease<StackPlan> lease = plans.acquire(new ShapeKey(t, n, srcStates, dstStates), StackPlan::new);
         try {
             StackPlan plan = lease.value;
@@ -157,9 +156,9 @@ final class StackRunner implements AutoCloseable {
         private final FloatBuffer cy;
         private final FloatPointer yPointer;
         private final FloatPointer hxPointer;
+        private final FloatPointer cxPointer;
         /** Whether the last layer currently writes into a caller's buffer instead of {@link #y}. */
         private boolean yBorrowed;
-        private final FloatPointer cxPointer;
 
         StackContext(StackPlan plan) {
             this.plan = plan;

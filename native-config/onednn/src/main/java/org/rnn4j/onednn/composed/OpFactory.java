@@ -46,9 +46,7 @@ final class OpFactory {
     }
 
     Slot scratch(String name, long rows, long cols) {
-        Slot s = Slot.scratch(name, desc(rows, cols, cols), rows, cols);
-        scratch.add(s);
-        return s;
+        return addScratch(name, desc(rows, cols, cols), rows, cols);
     }
 
     /**
@@ -56,7 +54,11 @@ final class OpFactory {
      * in floats like every scratch slot, which over-allocates but keeps one layout rule).
      */
     Slot mask(String name, long rows, long cols) {
-        memory.desc d = scope.keep(new memory.desc(new long[] {rows, cols}, memory.data_type.s8, new long[] {cols, 1}));
+        return addScratch(name, scope.keep(new memory.desc(new long[] {rows, cols}, memory.data_type.s8, new long[] {cols, 1})),
+                rows, cols);
+    }
+
+    private Slot addScratch(String name, memory.desc d, long rows, long cols) {
         Slot s = Slot.scratch(name, d, rows, cols);
         scratch.add(s);
         return s;
