@@ -15,6 +15,7 @@ import org.rnn4j.RnnOutput;
 import org.rnn4j.RnnWeights;
 import org.rnn4j.UnsupportedConfigurationException;
 import org.rnn4j.reference.ReferenceBackend;
+import org.rnn4j.testkit.CaseGrid;
 import org.rnn4j.testkit.Compare;
 import org.rnn4j.testkit.Tolerance;
 

@@ -24,6 +24,10 @@ final class CudaErrors {
     private static final NativeErrors NVRTC = new NativeErrors(BACKEND,
             safely(code -> string(org.bytedeco.cuda.global.nvrtc.nvrtcGetErrorString(code))), Pattern.compile("NVRTC_ERROR_[A-Z_]+"));
 
+    private static final NativeErrors DRIVER = new NativeErrors(BACKEND, safely(CudaErrors::driverName), Pattern.compile("CUDA_ERROR_[A-Z_]+"));
+    private static final NativeErrors CUBLAS = new NativeErrors(BACKEND,
+            safely(code -> string(org.bytedeco.cuda.global.cublas.cublasGetStatusName(code))), Pattern.compile("CUBLAS_STATUS_[A-Z_]+"));
+
     private CudaErrors() {}
 
     /** Throws unless {@code status} is {@code CUDNN_STATUS_SUCCESS} (0). */
@@ -41,6 +45,16 @@ final class CudaErrors {
         if (status != 0) NVRTC.check(status, 0, operation, spec);
     }
 
+    /** Throws unless the driver API's {@code status} is {@code CUDA_SUCCESS} (0). */
+    static void driver(int status, String operation, RnnSpec spec) {
+        if (status != 0) DRIVER.check(status, 0, operation, spec);
+    }
+
+    /** Throws unless {@code status} is {@code CUBLAS_STATUS_SUCCESS} (0). */
+    static void cublas(int status, String operation, RnnSpec spec) {
+        if (status != 0) CUBLAS.check(status, 0, operation, spec);
+    }
+
     /** "cudaErrorNoDevice (100)". */
     static String cudaStatus(int status) { return CUDA.describeStatus(status); }
 
@@ -52,6 +66,12 @@ final class CudaErrors {
                 return null;
             }
         };
+    }
+
+    private static String driverName(int code) {
+        try (org.bytedeco.javacpp.PointerPointer<BytePointer> name = new org.bytedeco.javacpp.PointerPointer<>(1)) {
+            return cudart.cuGetErrorName(code, name) == 0 ? string(name.get(BytePointer.class, 0)) : null;
+        }
     }
 
     private static String string(BytePointer p) { return p == null || p.isNull() ? null : p.getString(); }

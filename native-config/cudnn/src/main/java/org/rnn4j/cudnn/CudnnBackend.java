@@ -13,7 +13,8 @@ import org.rnn4j.UnsupportedConfigurationException;
 /**
  * NVIDIA GPU backend on cuDNN 9 (v8 RNN API). Not yet validated on a GPU: {@link #probe()} reports unavailable
  * unless {@code -Drnn4j.cudnn.enable=true} and the CUDA runtime, a GPU and cuDNN 9 are all present; then
- * {@link #prepare} runs the native path (see {@link CudnnPlan}) and refuses composed features. Thread-safe; the
+ * {@link #prepare} runs a spec natively (one {@code cudnnRNNForward}, see {@link CudnnPlan}) where cuDNN has its
+ * variant, and on the composed path ({@link ComposedStack}: cuBLAS + NVRTC kernels) otherwise. Thread-safe; the
  * probe runs once per instance.
  */
 public final class CudnnBackend implements Backend {
@@ -59,21 +60,19 @@ public final class CudnnBackend implements Backend {
         Availability a = probe();
         if (!a.available()) throw new BackendUnavailableException("backend 'cudnn' is unavailable: " + a.reason());
         CudnnPlan plan = plan(spec);
-        return new CudnnPreparedRnn(spec, weights, plan, probed.device());
+        if (plan.isNative()) return new CudnnPreparedRnn(spec, weights, plan, probed.device());
+        return new ComposedPreparedRnn(spec, weights, probed.device());
     }
 
-    /** The plan for {@code spec}, or {@link UnsupportedConfigurationException} naming what this release cannot run. */
+    /**
+     * The plan for {@code spec}: native (one cuDNN call) or composed (its {@code composedFeatures} say why), or
+     * {@link UnsupportedConfigurationException} for BF16.
+     */
     static CudnnPlan plan(RnnSpec spec) {
         if (spec.dataType() == DataType.BF16) {
             throw new UnsupportedConfigurationException(NAME, spec, "BF16",
                     "cuDNN's RNN forward supports half and float data; use F16 or F32");
         }
-        CudnnPlan plan = CudnnPlan.of(spec);
-        if (!plan.isNative()) {
-            throw new UnsupportedConfigurationException(NAME, spec, String.join("; ", plan.composedFeatures()),
-                    "needs the composed GPU path (cuBLAS + NVRTC kernels), whose kernels exist but whose driver is "
-                            + "not wired in this release");
-        }
-        return plan;
+        return CudnnPlan.of(spec);
     }
 }

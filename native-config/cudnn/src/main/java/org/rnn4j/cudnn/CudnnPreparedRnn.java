@@ -1,8 +1,5 @@
 package org.rnn4j.cudnn;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.cuda.global.cudnn;
 import org.bytedeco.javacpp.FloatPointer;
@@ -28,38 +25,31 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
     private final CudnnPlan plan;
     private final int device;
     private final CudnnStack stack;
-    private final ConcurrentLinkedDeque<CudnnContext> idle = new ConcurrentLinkedDeque<>();
-    private final List<CudnnContext> all = new ArrayList<>(); // guarded by itself
+    private final ContextPool<CudnnContext> pool;
 
     CudnnPreparedRnn(RnnSpec spec, RnnWeights weights, CudnnPlan plan, int device) {
         super(spec, CudaErrors.BACKEND);
         this.plan = plan;
         this.device = device;
         this.stack = new CudnnStack(spec, plan);
-        CudnnContext first = null;
+        this.pool = new ContextPool<>(() -> new CudnnContext(device, spec));
         try {
-            first = newContext();
-            stack.build(first.handle, first.stream, weights);
-            idle.push(first);
+            CudnnContext first = pool.take();
+            try {
+                stack.build(first.handle, first.stream, weights);
+            } finally {
+                pool.give(first);
+            }
         } catch (RuntimeException e) {
             release();
             throw e;
         }
     }
 
-    private CudnnContext newContext() {
-        CudnnContext c = new CudnnContext(device, spec());
-        synchronized (all) {
-            all.add(c);
-        }
-        return c;
-    }
-
     @Override
     protected RnnOutput compute(RnnInput in) {
         RnnSpec spec = spec();
-        CudnnContext ctx = idle.poll();
-        if (ctx == null) ctx = newContext();
+        CudnnContext ctx = pool.take();
         try (PointerScope scope = new PointerScope()) {
             // The CUDA device is per host thread: make ours current before any call on this thread.
             CudaErrors.cuda(cudart.cudaSetDevice(device), "cudaSetDevice(" + device + ")", spec);
@@ -71,7 +61,7 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
                 throw e;
             }
         } finally {
-            idle.push(ctx);
+            pool.give(ctx);
         }
     }
 
@@ -183,11 +173,7 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
 
     @Override
     protected void release() {
-        synchronized (all) {
-            for (CudnnContext c : all) c.close();
-            all.clear();
-        }
-        idle.clear();
+        pool.closeAll();
         stack.close();
     }
 }

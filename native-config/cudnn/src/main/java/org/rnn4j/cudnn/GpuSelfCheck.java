@@ -9,6 +9,7 @@ import org.rnn4j.Availability;
 import org.rnn4j.Cell;
 import org.rnn4j.DataType;
 import org.rnn4j.Direction;
+import org.rnn4j.Gate;
 import org.rnn4j.Layout;
 import org.rnn4j.PreparedRnn;
 import org.rnn4j.RnnInput;
@@ -18,8 +19,8 @@ import org.rnn4j.RnnWeights;
 import org.rnn4j.reference.ReferenceBackend;
 
 /**
- * Entry point for the first GPU session (docs/gpu-validation.md): runs a handful of specs on cuDNN and on the float64
- * reference, prints PASS/FAIL per case with the largest error and its bound, compiles every kernel with NVRTC, then (argument {@code bench}) the median
+ * Entry point for the first GPU session (docs/gpu-validation.md): runs a handful of specs on cuDNN (native and composed
+ * paths) and on the float64 reference, prints PASS/FAIL per case with the largest error and its bound, compiles every kernel with NVRTC, then (argument {@code bench}) the median
  * time per forward call of the benchmark shapes. Exit status: 0 all passed, 1 a case failed, 2 backend unavailable.
  * Run with {@code -Drnn4j.cudnn.enable=true}. Single-threaded; not part of the library API.
  */
@@ -87,6 +88,26 @@ public final class GpuSelfCheck {
         list.add(new Case(RnnSpec.builder(Cell.lstm().withCoupling(Cell.Coupling.FORGET_FROM_INPUT)).inputSize(4).hiddenSize(6).build(), 5, 2, null, Layout.TIME_MAJOR));
         list.add(new Case(RnnSpec.builder(Cell.lstm().withCoupling(Cell.Coupling.INPUT_FROM_FORGET)).inputSize(4).hiddenSize(6).build(), 5, 2, null, Layout.TIME_MAJOR));
         list.add(new Case(RnnSpec.builder(Cell.lstm()).inputSize(64).hiddenSize(64).dataType(DataType.F16).build(), 8, 4, null, Layout.TIME_MAJOR));
+        list.add(new Case(RnnSpec.builder(Cell.lstm()).inputSize(5).hiddenSize(7).build(), 4, 2, new int[] {0, 0}, Layout.TIME_MAJOR));
+        // The composed path (cuBLAS + NVRTC kernels): one case per feature cuDNN lacks, and a zero-length batch.
+        list.add(new Case(RnnSpec.builder(Cell.lstm().withAllPeepholes()).inputSize(13).hiddenSize(17).layers(2)
+                .direction(Direction.BIDIRECTIONAL_SUM).build(), 6, 4, new int[] {6, 0, 3, 1}, Layout.BATCH_MAJOR));
+        list.add(new Case(RnnSpec.builder(Cell.lstm().withCoupling(Cell.Coupling.INPUT_FROM_FORGET).withPeepholes(Gate.FORGET))
+                .inputSize(4).hiddenSize(6).direction(Direction.REVERSE).build(), 5, 3, new int[] {5, 2, 4}, Layout.TIME_MAJOR));
+        list.add(new Case(RnnSpec.builder(Cell.gru(Cell.ResetMode.RESET_BEFORE)).inputSize(7).hiddenSize(9).layers(2)
+                .direction(Direction.BIDIRECTIONAL_CONCAT).build(), 5, 3, new int[] {5, 2, 0}, Layout.TIME_MAJOR));
+        list.add(new Case(RnnSpec.builder(Cell.lstm()).inputSize(6).hiddenSize(8).clip(0.5)
+                .activations(Activation.hardSigmoid(0.2, 0.5), Activation.scaledTanh(1.5, 0.7), Activation.SOFTSIGN)
+                .build(), 6, 2, null, Layout.TIME_MAJOR));
+        list.add(new Case(RnnSpec.builder(Cell.rnn(Activation.leakyRelu(0.1))).inputSize(3).hiddenSize(5)
+                .activations(Activation.leakyRelu(0.1), Activation.SOFTSIGN).direction(Direction.BIDIRECTIONAL_CONCAT)
+                .build(), 4, 3, new int[] {4, 1, 3}, Layout.BATCH_MAJOR));
+        list.add(new Case(RnnSpec.builder(Cell.lstm().withProjection(9)).inputSize(6).hiddenSize(7).layers(2).build(),
+                4, 3, new int[] {2, 4, 1}, Layout.TIME_MAJOR));
+        list.add(new Case(RnnSpec.builder(Cell.gru(Cell.ResetMode.RESET_BEFORE)).inputSize(64).hiddenSize(64)
+                .dataType(DataType.F16).build(), 8, 4, null, Layout.TIME_MAJOR));
+        list.add(new Case(RnnSpec.builder(Cell.lstm().withAllPeepholes()).inputSize(5).hiddenSize(7).build(), 4, 2,
+                new int[] {0, 0}, Layout.TIME_MAJOR));
         return list;
     }
 

@@ -11,17 +11,25 @@ import org.rnn4j.Cell;
 import org.rnn4j.DataType;
 import org.rnn4j.RnnSpec;
 
-/** The GPU self-check only asks for specs this release plans natively, with distinct names and sane bounds. */
+/** The GPU self-check covers both paths (native and every composed feature), with distinct names and sane bounds. */
 class GpuSelfCheckTest {
 
     @Test
-    void everySelfCheckCaseIsPlannedNatively() {
+    void selfCheckCoversTheNativePathAndEveryComposedFeature() {
         Set<String> names = new HashSet<>();
+        int nativeCases = 0;
+        String composed = "";
         for (GpuSelfCheck.Case c : GpuSelfCheck.cases()) {
-            assertDoesNotThrow(() -> CudnnBackend.plan(c.spec), c.name);
+            CudnnPlan plan = assertDoesNotThrow(() -> CudnnBackend.plan(c.spec), c.name);
+            if (plan.isNative()) nativeCases++;
+            composed += plan.composedFeatures();
             assertTrue(names.add(c.name), "duplicate case " + c.name);
         }
-        assertEquals(10, names.size());
+        assertEquals(11, nativeCases);
+        for (String feature : new String[] {"peephole", "reset-before", "clip", "activations", "projection P=9 >= H=7"}) {
+            assertTrue(composed.contains(feature), "no composed self-check case for " + feature + ": " + composed);
+        }
+        assertEquals(19, names.size());
     }
 
     @Test

@@ -1,5 +1,5 @@
 // REVERSE per length on the device: out[t, n, :] = in[len[n] - 1 - t, n, :] for t < len[n], zero otherwise.
-// Sequence-major [maxT, N, C]. The same kernel mirrors x before and y after a forward cuDNN run.
+// Sequence-major [maxT, N, C]. Mirrors a direction's input projection before its steps and its output after.
 extern "C" __global__ void rnn4j_reverse_sequences(const float* __restrict__ in, float* __restrict__ out,
                                                    const int* __restrict__ len, int maxT, int n, int c) {
     long i = (long) blockIdx.x * blockDim.x + threadIdx.x;

@@ -1,4 +1,4 @@
-package org.rnn4j.tests;
+package org.rnn4j.testkit;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,12 +17,12 @@ import org.rnn4j.RnnSpec;
  * from the odd sizes {1, 3, 7, 13, 33} by rotation so every size appears in every position. Deterministic.
  */
 public final class CaseGrid {
-    static final int[] SIZES = {1, 3, 7, 13, 33};
+    public static final int[] SIZES = {1, 3, 7, 13, 33};
     /** Variant name of the LSTM whose projection size is chosen per case (about H/2). */
     private static final String PROJECTED = "lstm_projected";
 
     /** A named variant of a cell with optional clip and activations (the part of a spec that is not a size). */
-    record Variant(String name, Cell cell, Double clip, List<Activation> activations) {
+    public record Variant(String name, Cell cell, Double clip, List<Activation> activations) {
         static Variant of(Cell cell) { return new Variant(cell.shortName(), cell, null, null); }
     }
 
@@ -51,7 +51,7 @@ public final class CaseGrid {
     }
 
     /** Every cell variant the API can describe, with the non-default activation and clip cases. */
-    static List<Variant> variants() {
+    public static List<Variant> variants() {
         Cell.Lstm lstm = new Cell.Lstm();
         return List.of(
                 Variant.of(Cell.rnn(Activation.TANH)),

@@ -1,0 +1,169 @@
+package org.rnn4j.cudnn;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.bytedeco.cuda.cublas.cublasContext;
+import org.bytedeco.cuda.cudart.CUstream_st;
+import org.bytedeco.cuda.global.cublas;
+import org.bytedeco.cuda.global.cudart;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.rnn4j.RnnSpec;
+
+/**
+ * {@link GpuOps} on a CUDA device: its own stream, a cuBLAS handle bound to it, and scratch buffers that grow to the
+ * largest call. One instance per in-flight call (pooled by {@link ComposedPreparedRnn}); the device must be current
+ * on the calling thread. {@link #close()} waits for the stream and frees everything, once.
+ */
+final class CudaGpuOps implements GpuOps, AutoCloseable {
+    private static final int BLOCK = 256;
+
+    private final RnnSpec spec;
+    private final CudaKernels kernels;
+    private final cublasContext blas = new cublasContext();
+    private final CUstream_st stream = new CUstream_st();
+    private final Map<String, DeviceBuffer> scratch = new HashMap<>();
+    private int created; // 1: stream, 2: cuBLAS handle
+
+    /** Device memory of 4-byte elements; the address is read at use, so a scratch slot may grow between calls. */
+    private record DeviceArray(DeviceBuffer memory, long count) implements Buffer {}
+
+    CudaGpuOps(int device, CudaKernels kernels, RnnSpec spec) {
+        this.spec = spec;
+        this.kernels = kernels;
+        try {
+            CudaErrors.cuda(cudart.cudaSetDevice(device), "cudaSetDevice(" + device + ")", spec);
+            CudaErrors.cuda(cudart.cudaStreamCreate(stream), "cudaStreamCreate", spec);
+            created = 1;
+            CudaErrors.cublas(cublas.cublasCreate_v2(blas), "cublasCreate", spec);
+            created = 2;
+            CudaErrors.cublas(cublas.cublasSetStream_v2(blas, stream), "cublasSetStream", spec);
+            // Plain FP32 (no TF32 tensor cores): F32 means F32, as on the native cuDNN path (CUDNN_FMA_MATH).
+            CudaErrors.cublas(cublas.cublasSetMathMode(blas, cublas.CUBLAS_DEFAULT_MATH), "cublasSetMathMode", spec);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    @Override
+    public Buffer allocate(long count) {
+        DeviceBuffer memory = new DeviceBuffer("composed weights");
+        memory.ensure(4 * count, spec);
+        return new DeviceArray(memory, count);
+    }
+
+    @Override
+    public void release(Buffer buffer) {
+        finish();
+        ((DeviceArray) buffer).memory().close();
+    }
+
+    @Override
+    public Buffer scratch(String slot, long count) {
+        DeviceBuffer memory = scratch.computeIfAbsent(slot, DeviceBuffer::new);
+        memory.ensure(4 * count, spec); // a regrown slot: cudaFree synchronizes the device, so no queued work sees it go
+        return new DeviceArray(memory, count);
+    }
+
+    @Override
+    public Buffer scratchInts(String slot, long count) { return scratch(slot, count); }
+
+    @Override
+    public void upload(float[] src, Ref dst) {
+        try (FloatPointer host = new FloatPointer(src)) {
+            // From pageable memory the copy is staged before cudaMemcpyAsync returns, so the host buffer may go.
+            memcpy(address(dst), host, 4L * src.length, cudart.cudaMemcpyHostToDevice, "upload");
+        }
+    }
+
+    @Override
+    public void upload(int[] src, Ref dst) {
+        try (IntPointer host = new IntPointer(src)) {
+            memcpy(address(dst), host, 4L * src.length, cudart.cudaMemcpyHostToDevice, "upload");
+        }
+    }
+
+    @Override
+    public void download(Ref src, float[] dst) {
+        try (FloatPointer host = new FloatPointer(dst.length)) {
+            memcpy(host, address(src), 4L * dst.length, cudart.cudaMemcpyDeviceToHost, "download");
+            finish();
+            host.get(dst);
+        }
+    }
+
+    @Override
+    public void copy(Ref src, Ref dst, long count) {
+        memcpy(address(dst), address(src), 4 * count, cudart.cudaMemcpyDeviceToDevice, "copy");
+    }
+
+    /**
+     * cuBLAS is column-major: a row-major {@code X[r, c]} with row stride ld is the column-major {@code Xᵀ} with
+     * leading dimension ld. So {@code C = A·Bᵀ} is computed as {@code Cᵀ = B·Aᵀ}: sgemm(OP_T, OP_N, n, m, k, B, ldb,
+     * A, lda, C, ldc).
+     */
+    @Override
+    public void gemm(int m, int n, int k, Ref a, int lda, Ref b, int ldb, float beta, Ref c, int ldc) {
+        if (m == 0) return;
+        try (PointerScope scope = new PointerScope()) {
+            FloatPointer one = new FloatPointer(1).put(1f);
+            FloatPointer betaHost = new FloatPointer(1).put(beta);
+            CudaErrors.cublas(cublas.cublasSgemm_v2(blas, cublas.CUBLAS_OP_T, cublas.CUBLAS_OP_N, n, m, k, one,
+                    new FloatPointer(address(b)), ldb, new FloatPointer(address(a)), lda, betaHost,
+                    new FloatPointer(address(c)), ldc),
+                    "cublasSgemm(" + m + "x" + k + " · (" + n + "x" + k + ")ᵀ)", spec);
+        }
+    }
+
+    @Override
+    public void launch(Kernel kernel, long threads, Object... args) {
+        if (threads == 0) return;
+        long blocks = (threads + BLOCK - 1) / BLOCK;
+        try (PointerScope scope = new PointerScope()) {
+            // cuLaunchKernel takes an array of pointers to each argument's value; the values are copied at launch.
+            PointerPointer<Pointer> params = new PointerPointer<>(args.length);
+            for (int i = 0; i < args.length; i++) {
+                Object a = args[i];
+                Pointer value;
+                if (a == null) value = new LongPointer(1).put(0L);
+                else if (a instanceof Ref) value = new LongPointer(1).put(address((Ref) a).address());
+                else if (a instanceof Integer) value = new IntPointer(1).put((Integer) a);
+                else if (a instanceof Float) value = new FloatPointer(1).put((Float) a);
+                else throw new IllegalArgumentException(kernel + ": argument of type " + a.getClass().getName());
+                params.put(i, value);
+            }
+            CudaErrors.driver(cudart.cuLaunchKernel(kernels.function(kernel), (int) blocks, 1, 1, BLOCK, 1, 1, 0,
+                    stream, params, null), "cuLaunchKernel(" + kernel.entry + ", " + threads + " threads)", spec);
+        }
+    }
+
+    @Override
+    public void finish() {
+        CudaErrors.cuda(cudart.cudaStreamSynchronize(stream), "cudaStreamSynchronize", spec);
+    }
+
+    private void memcpy(Pointer dst, Pointer src, long bytes, int kind, String what) {
+        CudaErrors.cuda(cudart.cudaMemcpyAsync(dst, src, bytes, kind, stream), "cudaMemcpyAsync (" + what + ", " + bytes + " bytes)", spec);
+    }
+
+    /** The device address of {@code r}: the buffer's base plus 4 bytes per element of offset. */
+    private static Pointer address(Ref r) {
+        // getPointer(Pointer.class, i) is a new Pointer at address + i·sizeof(Pointer) = address + i bytes.
+        return new Pointer(((DeviceArray) r.buffer()).memory().address()).getPointer(Pointer.class, 4 * r.offset());
+    }
+
+    @Override
+    public void close() {
+        if (created >= 1) cudart.cudaStreamSynchronize(stream);
+        for (DeviceBuffer b : scratch.values()) b.close();
+        scratch.clear();
+        if (created >= 2) cublas.cublasDestroy_v2(blas);
+        if (created >= 1) cudart.cudaStreamDestroy(stream);
+        created = 0;
+    }
+}

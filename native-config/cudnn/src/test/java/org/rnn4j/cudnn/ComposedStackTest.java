@@ -1,0 +1,189 @@
+package org.rnn4j.cudnn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.rnn4j.Activation;
+import org.rnn4j.Cell;
+import org.rnn4j.DataType;
+import org.rnn4j.Direction;
+import org.rnn4j.Layout;
+import org.rnn4j.PreparedRnn;
+import org.rnn4j.RnnInput;
+import org.rnn4j.RnnOutput;
+import org.rnn4j.RnnSpec;
+import org.rnn4j.RnnWeights;
+import org.rnn4j.reference.ReferenceBackend;
+import org.rnn4j.testkit.CaseGrid;
+import org.rnn4j.testkit.Compare;
+import org.rnn4j.testkit.Tolerance;
+
+/**
+ * The composed GPU path (driver, weight layout, batch sorting and the real kernel sources) against the float64
+ * reference on the emulated device ({@link EmulatedGpu}): the whole cross-backend grid, F16, non-finite data and
+ * reuse of one stream's buffers across calls of different shapes.
+ */
+class ComposedStackTest {
+    private static final ReferenceBackend REFERENCE = new ReferenceBackend();
+
+    @BeforeAll
+    static void emulator() { EmulatedGpu.assumeAvailable(); }
+
+    @TestFactory
+    Stream<DynamicTest> everyCaseOfTheCrossBackendGridMatchesTheReference() {
+        return CaseGrid.f32().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            RnnWeights w = RnnWeights.random(c.spec(), c.seed());
+            RnnInput in = c.input();
+            Compare.assertOutputsClose("composed " + c.name(), reference(c.spec(), w, in), composed(c.spec(), w, in),
+                    Tolerance.of(c.spec(), c.steps()));
+        }));
+    }
+
+    @Test
+    void f16SpecsRunOnHalfRoundedDataWithinTheReducedPrecisionBound() {
+        List<RnnSpec> specs = List.of(
+                RnnSpec.builder(new Cell.Lstm().withAllPeepholes()).inputSize(7).hiddenSize(13).layers(2)
+                        .direction(Direction.BIDIRECTIONAL_SUM).dataType(DataType.F16).build(),
+                RnnSpec.builder(Cell.gru(Cell.ResetMode.RESET_BEFORE)).inputSize(13).hiddenSize(7).clip(0.5)
+                        .direction(Direction.REVERSE).dataType(DataType.F16).build());
+        for (RnnSpec spec : specs) {
+            RnnWeights w = RnnWeights.random(spec, 5);
+            RnnInput in = input(spec, 7, 3, new int[] {7, 0, 4}, 11);
+            Compare.assertOutputsClose("composed " + spec.caseName(), reference(spec, w, in), composed(spec, w, in),
+                    Tolerance.of(spec, 7));
+        }
+    }
+
+    @Test
+    void nonFiniteInputPropagatesExactlyAsInTheReference() {
+        // Relu and HardSigmoid are where max/min-based device code would turn NaN into numbers; clip likewise.
+        List<RnnSpec> specs = List.of(
+                RnnSpec.builder(Cell.rnn(Activation.RELU)).inputSize(3).hiddenSize(5).layers(2)
+                        .direction(Direction.BIDIRECTIONAL_CONCAT).build(),
+                RnnSpec.builder(Cell.lstm()).inputSize(3).hiddenSize(5).clip(0.7)
+                        .activations(Activation.hardSigmoid(0.2, 0.5), Activation.RELU, Activation.TANH).build(),
+                RnnSpec.builder(Cell.gru(Cell.ResetMode.LINEAR_BEFORE_RESET)).inputSize(3).hiddenSize(5)
+                        .activations(Activation.hardSigmoid(0.2, 0.5), Activation.RELU).direction(Direction.REVERSE).build());
+        for (RnnSpec spec : specs) {
+            for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                RnnWeights w = RnnWeights.random(spec, 3);
+                float[] x = values(4 * 3 * 3, 9);
+                x[(2 * 3 + 1) * 3 + 2] = bad; // step 2, sequence 1, channel 2
+                RnnInput in = RnnInput.builder(x, Layout.TIME_MAJOR, 4, 3).sequenceLengths(4, 4, 3).build();
+                RnnOutput expected = reference(spec, w, in);
+                RnnOutput actual = composed(spec, w, in);
+                String name = spec.caseName() + " with " + bad;
+                int nonFinite = assertSameNonFinite(name + " Y", expected.y(), actual.y());
+                assertSameNonFinite(name + " final h", expected.hFinal(), actual.hFinal());
+                assertSameNonFinite(name + " final c", expected.cFinal(), actual.cFinal());
+                // NaN always reaches Y; ±Inf may be clipped or saturated into numbers (then those must match).
+                if (Float.isNaN(bad)) assertTrue(nonFinite > 0, name + ": NaN should reach Y");
+            }
+        }
+    }
+
+    @Test
+    void oneStreamServesCallsOfDifferentShapesInAnyOrder() {
+        RnnSpec spec = RnnSpec.builder(new Cell.Lstm().withProjection(3).withPeepholes(org.rnn4j.Gate.FORGET))
+                .inputSize(5).hiddenSize(7).layers(2).direction(Direction.BIDIRECTIONAL_CONCAT).build();
+        RnnWeights w = RnnWeights.random(spec, 8);
+        List<RnnInput> calls = new ArrayList<>();
+        calls.add(input(spec, 9, 4, null, 1));
+        calls.add(input(spec, 3, 2, new int[] {0, 2}, 2));
+        calls.add(input(spec, 5, 3, new int[] {0, 0, 0}, 3)); // no step runs at all
+        calls.add(input(spec, 13, 5, new int[] {13, 1, 7, 7, 0}, 4));
+        calls.add(input(spec, 1, 1, null, 5));
+        try (EmulatedGpu gpu = new EmulatedGpu()) {
+            ComposedStack stack = ComposedStack.upload(spec, w, gpu);
+            try {
+                for (RnnInput in : calls) {
+                    Compare.assertOutputsClose("composed " + spec.caseName() + " T=" + in.steps() + " N=" + in.batch(),
+                            reference(spec, w, in), stack.forward(in, gpu), Tolerance.of(spec, in.steps()));
+                }
+            } finally {
+                stack.release(gpu);
+            }
+        }
+    }
+
+    @Test
+    void eachStepIsOneRecurrentGemmAndOneKernel() {
+        // LSTM, 2 layers × 2 directions, 6 steps: per direction 1 input GEMM (2 on layer 1: one per previous
+        // direction), 6 recurrent GEMMs, 6 step kernels; each backward direction adds 2 mirror kernels.
+        RnnSpec spec = RnnSpec.builder(Cell.lstm()).inputSize(4).hiddenSize(6).layers(2)
+                .direction(Direction.BIDIRECTIONAL_SUM).build();
+        RnnWeights w = RnnWeights.random(spec, 1);
+        try (EmulatedGpu gpu = new EmulatedGpu()) {
+            ComposedStack stack = ComposedStack.upload(spec, w, gpu);
+            try {
+                stack.forward(input(spec, 6, 2, null, 1), gpu);
+            } finally {
+                stack.release(gpu);
+            }
+            assertEquals(2 * 1 + 2 * 2 + 4 * 6, gpu.gemms(), "GEMMs");
+            assertEquals(4 * 6 + 2 * 2, gpu.launches(), "kernel launches");
+        }
+    }
+
+    static RnnOutput reference(RnnSpec spec, RnnWeights w, RnnInput in) {
+        try (PreparedRnn ref = REFERENCE.prepare(spec, w)) {
+            return ref.forward(in);
+        }
+    }
+
+    /** One call on a fresh emulated stream; the stream's close fails the test if the weights leaked. */
+    static RnnOutput composed(RnnSpec spec, RnnWeights w, RnnInput in) {
+        in.requireCompatible(spec);
+        try (EmulatedGpu gpu = new EmulatedGpu()) {
+            ComposedStack stack = ComposedStack.upload(spec, w, gpu);
+            try {
+                return stack.forward(in, gpu);
+            } finally {
+                stack.release(gpu);
+            }
+        }
+    }
+
+    private static RnnInput input(RnnSpec spec, int steps, int batch, int[] lengths, long seed) {
+        int ld = spec.layers() * spec.direction().count();
+        RnnInput.Builder b = RnnInput.builder(values(steps * batch * spec.inputSize(), seed), Layout.BATCH_MAJOR, steps, batch)
+                .sequenceLengths(lengths).initialH(values(ld * batch * spec.stateSize(), seed + 1));
+        if (spec.cell() instanceof Cell.Lstm) b.initialC(values(ld * batch * spec.hiddenSize(), seed + 2));
+        return b.build();
+    }
+
+    private static float[] values(int n, long seed) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) r.nextDouble(-1, 1);
+        return a;
+    }
+
+    /** Same NaN / ±Inf at the same positions (returns how many); finite values within a loose bound. */
+    private static int assertSameNonFinite(String what, float[] expected, float[] actual) {
+        if (expected == null) return 0;
+        assertEquals(expected.length, actual.length, what + ": length");
+        int nonFinite = 0;
+        for (int i = 0; i < expected.length; i++) {
+            float e = expected[i];
+            float a = actual[i];
+            if (Float.isNaN(e)) {
+                assertTrue(Float.isNaN(a), what + "[" + i + "]: expected NaN but was " + a);
+                nonFinite++;
+            } else if (Float.isInfinite(e)) {
+                assertEquals(e, a, what + "[" + i + "]");
+                nonFinite++;
+            } else {
+                assertTrue(Math.abs(e - a) <= 1e-4 * (1 + Math.abs(e)), what + "[" + i + "]: expected " + e + " but was " + a);
+            }
+        }
+        return nonFinite;
+    }
+}
