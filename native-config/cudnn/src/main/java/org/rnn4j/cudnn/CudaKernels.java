@@ -27,6 +27,9 @@ final class CudaKernels implements AutoCloseable {
     /** Compiles (or reuses) and loads every kernel for {@code device}, which must be current on this thread. */
     CudaKernels(int device, RnnSpec spec) {
         try {
+            // The driver API needs a current context: cudaFree(NULL) makes sure the runtime has made the device's
+            // primary context current on this thread (cudaSetDevice alone does so only from CUDA 12 on).
+            CudaErrors.cuda(cudart.cudaFree(null), "cudaFree(NULL) (primary context of device " + device + ")", spec);
             int[] cc = computeCapability(device, spec);
             for (GpuOps.Kernel k : GpuOps.Kernel.values()) {
                 CUmod_st module = modules.get(k.file);

@@ -27,6 +27,14 @@ class KernelSourcesTest {
     }
 
     @Test
+    void everyEntryPointTheDriverLaunchesIsDefinedInAListedSource() {
+        for (GpuOps.Kernel k : GpuOps.Kernel.values()) {
+            assertTrue(KernelSources.KERNELS.contains(k.file), k + ": " + k.file + " is not in KernelSources.KERNELS");
+            assertTrue(KernelSources.text(k.file).contains("extern \"C\" __global__ void " + k.entry + "("), k + " in " + k.file);
+        }
+    }
+
+    @Test
     void activationCodesMatchTheKernelSwitch() {
         // activations.cuh labels each case with the ONNX name: "case N: ... // Name" (default: Softplus).
         String header = KernelSources.text("activations.cuh");
