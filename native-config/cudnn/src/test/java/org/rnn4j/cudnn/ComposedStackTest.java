@@ -114,6 +114,53 @@ class ComposedStackTest {
     }
 
     @Test
+    void twoStreamsShareOnePreparedStackConcurrently() throws Exception {
+        // The stack (weights, spec) is shared read-only; everything a call mutates lives in its own GpuOps.
+        RnnSpec spec = RnnSpec.builder(Cell.gru(Cell.ResetMode.RESET_BEFORE)).inputSize(5).hiddenSize(6).layers(2)
+                .direction(Direction.BIDIRECTIONAL_SUM).clip(0.8).build();
+        RnnWeights w = RnnWeights.random(spec, 4);
+        EmulatedGpu owner = new EmulatedGpu();
+        ComposedStack stack = ComposedStack.upload(spec, w, owner);
+        try {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+                for (int thread = 0; thread < 2; thread++) {
+                    int seed = thread;
+                    done.add(pool.submit(() -> {
+                        try (EmulatedGpu gpu = new EmulatedGpu()) {
+                            for (int call = 0; call < 10; call++) {
+                                RnnInput in = input(spec, 3 + (call + seed) % 5, 1 + call % 4, null, 100L * seed + call);
+                                Compare.assertOutputsClose("thread " + seed + " call " + call, reference(spec, w, in),
+                                        stack.forward(in, gpu), Tolerance.of(spec, in.steps()));
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : done) f.get();
+            } finally {
+                pool.shutdown();
+            }
+        } finally {
+            stack.release(owner);
+            owner.close();
+        }
+    }
+
+    @Test
+    void onlyTheRequestedOutputsAreReturned() {
+        RnnSpec spec = RnnSpec.builder(new Cell.Lstm().withAllPeepholes()).inputSize(3).hiddenSize(4).build();
+        RnnWeights w = RnnWeights.random(spec, 2);
+        RnnInput hOnly = RnnInput.builder(values(5 * 2 * 3, 1), Layout.TIME_MAJOR, 5, 2)
+                .outputs(java.util.Set.of(org.rnn4j.OutputKind.H_FINAL)).build();
+        RnnOutput out = composed(spec, w, hOnly);
+        assertEquals(null, out.y(), "Y was not asked for");
+        assertEquals(null, out.cFinal(), "final c was not asked for");
+        Compare.assertClose(spec.caseName(), "final h", reference(spec, w, hOnly).hFinal(), out.hFinal(), Tolerance.of(spec, 5));
+    }
+
+    @Test
     void eachStepIsOneRecurrentGemmAndOneKernel() {
         // LSTM, 2 layers × 2 directions, 6 steps: per direction 1 input GEMM (2 on layer 1: one per previous
         // direction), 6 recurrent GEMMs, 6 step kernels; each backward direction adds 2 mirror kernels.
