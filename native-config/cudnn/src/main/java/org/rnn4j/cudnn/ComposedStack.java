@@ -99,6 +99,9 @@ final class ComposedStack {
         private final Ref lengths;
         final Ref hState; // [L·D, N, S]: initial states, updated in place to the final ones
         final Ref cState; // [L·D, N, H] (LSTM)
+        private final Ref recurrent; // [N, G·H]: one step's R·h
+        private final Ref fullH;     // [N, H]: LSTMP's unprojected h, else null
+        private final Ref resetH;    // [N, H]: reset-before GRU's r ⊙ h, else null
 
         Run(GpuOps ops, SortedBatch batch) {
             this.ops = ops;
@@ -116,6 +119,12 @@ final class ComposedStack {
             int ld = spec.layers() * dirs;
             this.hState = ops.scratch("h", (long) ld * n * s).at(0);
             this.cState = spec.cell() instanceof Cell.Lstm ? ops.scratch("c", (long) ld * n * h).at(0) : null;
+            this.recurrent = ops.scratch("gh", (long) n * gh).at(0);
+            Cell cell = spec.cell();
+            boolean projected = cell instanceof Cell.Lstm && ((Cell.Lstm) cell).hasProjection();
+            boolean resetBefore = cell instanceof Cell.Gru && ((Cell.Gru) cell).resetMode() == Cell.ResetMode.RESET_BEFORE;
+            this.fullH = projected ? ops.scratch("h-full", (long) n * h).at(0) : null;
+            this.resetH = resetBefore ? ops.scratch("r-times-h", (long) n * h).at(0) : null;
         }
 
         /** Runs every layer; returns the last layer's outputs per direction, {@code [maxT, N, S]} in true time. */
@@ -188,7 +197,7 @@ final class ComposedStack {
             Ref r = weights.at(p.r());
             Ref wb = weights.at(p.wBias());
             Ref rb = weights.at(p.rBias());
-            Ref ghT = ops.scratch("gh", (long) n * gh).at(0);
+            Ref ghT = recurrent;
             long threads = (long) rows * h;
             Cell cell = spec.cell();
             if (cell instanceof Cell.Rnn) {
@@ -198,7 +207,7 @@ final class ComposedStack {
                 Cell.Lstm c = (Cell.Lstm) cell;
                 ops.gemm(rows, gh, s, hSlot, s, r, s, 0f, ghT, gh);
                 Ref peep = p.peephole() >= 0 ? weights.at(p.peephole()) : null;
-                Ref full = c.hasProjection() ? ops.scratch("h-full", (long) n * h).at(0) : hSlot;
+                Ref full = c.hasProjection() ? fullH : hSlot;
                 ops.launch(Kernel.LSTM_STEP, threads, concat(new Object[] {gxT, ghT, wb, rb, peep, cSlot, full, rows, h,
                         coupling(c), clip}, args(acts.get(0)), args(acts.get(1)), args(acts.get(2))));
                 if (c.hasProjection()) ops.gemm(rows, s, h, full, h, weights.at(p.projection()), h, 0f, hSlot, s);
@@ -209,7 +218,7 @@ final class ComposedStack {
             } else {
                 // z and r blocks of R·h, then r ⊙ h, then the n block R_n·(r ⊙ h) into gh's third block.
                 ops.gemm(rows, 2 * h, s, hSlot, s, r, s, 0f, ghT, gh);
-                Ref rh = ops.scratch("r-times-h", (long) n * h).at(0);
+                Ref rh = resetH;
                 ops.launch(Kernel.GRU_RESET, threads, concat(new Object[] {gxT, ghT, wb, rb, hSlot, rh, rows, h, clip},
                         args(acts.get(0))));
                 ops.gemm(rows, h, h, rh, h, r.plus(2L * h * s), s, 0f, ghT.plus(2L * h), gh);

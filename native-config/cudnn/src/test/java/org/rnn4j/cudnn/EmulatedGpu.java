@@ -4,7 +4,6 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -236,7 +235,7 @@ final class EmulatedGpu implements GpuOps, AutoCloseable {
         synchronized (EmulatedGpu.class) {
             if (process != null || unavailable != null) return unavailable;
             try {
-                String gxx = onPath("g++");
+                String gxx = Executables.onPath("g++");
                 if (gxx == null) return unavailable = "g++ is not on PATH (Debian: apt-get install g++)";
                 Path dir = Files.createTempDirectory("rnn4j-emulated-gpu");
                 for (String name : KernelSources.KERNELS) write(dir, name, KernelSources.text(name));
@@ -283,15 +282,5 @@ final class EmulatedGpu implements GpuOps, AutoCloseable {
             if (in == null) throw new IOException("test resource emulator/" + name + " missing");
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-    }
-
-    private static String onPath(String tool) {
-        String path = System.getenv("PATH");
-        if (path == null) return null;
-        for (String d : path.split(File.pathSeparator)) {
-            File f = new File(d, tool);
-            if (f.isFile() && f.canExecute()) return f.getPath();
-        }
-        return null;
     }
 }

@@ -3,7 +3,6 @@ package org.rnn4j.cudnn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,7 +58,7 @@ class KernelSourcesTest {
 
     @Test
     void everyKernelCompilesWithNvcc(@TempDir Path dir) throws IOException, InterruptedException {
-        String nvcc = findOnPath("nvcc");
+        String nvcc = Executables.onPath("nvcc");
         Assumptions.assumeTrue(nvcc != null, "nvcc is not on PATH: the kernels are then only compiled by NVRTC on a GPU machine");
         for (String h : KernelSources.HEADERS) Files.writeString(dir.resolve(h), KernelSources.text(h), StandardCharsets.UTF_8);
         for (String k : KernelSources.KERNELS) {
@@ -74,15 +73,5 @@ class KernelSourcesTest {
             String entry = k.replace(".cu", "");
             assertTrue(Files.readString(ptx).contains(".entry rnn4j_" + entry), k + ": PTX has no entry rnn4j_" + entry);
         }
-    }
-
-    private static String findOnPath(String tool) {
-        String path = System.getenv("PATH");
-        if (path == null) return null;
-        for (String d : path.split(File.pathSeparator)) {
-            File f = new File(d, tool);
-            if (f.isFile() && f.canExecute()) return f.getPath();
-        }
-        return null;
     }
 }
