@@ -97,6 +97,16 @@ public final class CaseGrid {
         return cases;
     }
 
+    /** An F16 grid: every variant in every direction, one layer count each, ragged lengths with a zero. */
+    public static List<Case> f16() {
+        List<Case> cases = new ArrayList<>();
+        int k = 3;
+        for (Variant v : variants()) {
+            for (Direction d : Direction.values()) cases.add(make(v, d, 1 + k % 2, "with0", k++, DataType.F16));
+        }
+        return cases;
+    }
+
     /** A smaller BF16 grid: the natively supported cells in every direction, one layer count each. */
     public static List<Case> bf16() {
         List<Case> cases = new ArrayList<>();

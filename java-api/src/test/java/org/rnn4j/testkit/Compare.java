@@ -36,6 +36,17 @@ public final class Compare {
         }
     }
 
+    /** The largest share of {@code tol} any element of Y, final h or final c uses (≤ 1 when they all pass). */
+    public static double worstUse(RnnOutput expected, RnnOutput actual, Tolerance tol) {
+        double worst = 0;
+        float[][][] pairs = {{expected.y(), actual.y()}, {expected.hFinal(), actual.hFinal()}, {expected.cFinal(), actual.cFinal()}};
+        for (float[][] p : pairs) {
+            if (p[0] == null || p[1] == null) continue;
+            for (int i = 0; i < p[0].length; i++) worst = Math.max(worst, tol.used(p[0][i], p[1][i]));
+        }
+        return worst;
+    }
+
     public static void assertOutputsClose(String caseName, RnnOutput expected, RnnOutput actual, Tolerance tol) {
         assertClose(caseName, "Y", expected.y(), actual.y(), tol);
         assertClose(caseName, "final h", expected.hFinal(), actual.hFinal(), tol);

@@ -17,11 +17,13 @@ import org.rnn4j.RnnSpec;
  * {@code 2e-6·min(T, 5)}: a few ulp of O(1) values per step after vectorised transcendental evaluations, capped at
  * 1e-5. For K = 66, H = 33, L = 2 this is ≈ 1.6e-4 — far below the O(0.1) errors a wrong gate order, direction or
  * length handling produces. BF16 rounds weights and inputs to 8 significant bits (u = 2^-8) with f32 accumulation:
- * its errors are a random walk, {@code 4·u·√K·L}.
+ * its errors are a random walk, {@code 4·u·√K·L}. F16 storage rounds the same things to 11 significant bits
+ * (u = 2^-11), accumulation again in f32: the same random walk with that u.
  */
 public record Tolerance(double atol, double rtol) {
     private static final double U_F32 = 0x1.0p-24;
     private static final double U_BF16 = 0x1.0p-8;
+    private static final double U_F16 = 0x1.0p-11;
 
     /** For a call of {@code steps} steps with weights uniform in ±1/√H. */
     public static Tolerance of(RnnSpec spec, int steps) {
@@ -38,13 +40,19 @@ public record Tolerance(double atol, double rtol) {
             double floor = 2e-6 * Math.min(Math.max(steps, 1), 5);
             t = Math.max(floor, 4 * U_F32 * k * (k * weightBound + 2) * spec.layers() * projected);
         } else {
-            t = 4 * U_BF16 * Math.sqrt(k) * spec.layers() * projected;
+            double u = spec.dataType() == DataType.F16 ? U_F16 : U_BF16;
+            t = 4 * u * Math.sqrt(k) * spec.layers() * projected;
         }
         return new Tolerance(t, t);
     }
 
     /** This tolerance times {@code factor}, e.g. 2 when both sides computed in float32 (each within the bound). */
     public Tolerance times(double factor) { return new Tolerance(atol * factor, rtol * factor); }
+
+    /** How much of this tolerance {@code actual} uses: |actual − expected| / (atol + rtol·|expected|); ≤ 1 accepts. */
+    public double used(double expected, double actual) {
+        return Double.isFinite(actual) ? Math.abs(actual - expected) / (atol + rtol * Math.abs(expected)) : Double.POSITIVE_INFINITY;
+    }
 
     public boolean accepts(double expected, double actual) {
         return Double.isFinite(actual) && Math.abs(actual - expected) <= atol + rtol * Math.abs(expected);

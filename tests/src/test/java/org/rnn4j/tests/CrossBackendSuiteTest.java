@@ -32,6 +32,11 @@ class CrossBackendSuiteTest {
     }
 
     @TestFactory
+    Stream<DynamicNode> nativeBackendsAgreeWithTheReferenceInF16() {
+        return perBackend(CaseGrid.f16(), true);
+    }
+
+    @TestFactory
     Stream<DynamicNode> nativeBackendsAgreeWithTheReferenceInBf16() {
         return perBackend(CaseGrid.bf16(), true);
     }

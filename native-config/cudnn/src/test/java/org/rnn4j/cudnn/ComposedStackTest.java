@@ -46,6 +46,16 @@ class ComposedStackTest {
         }));
     }
 
+    @TestFactory
+    Stream<DynamicTest> everyCaseOfTheF16GridIsWithinTheHalfPrecisionBound() {
+        return CaseGrid.f16().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            RnnWeights w = RnnWeights.random(c.spec(), c.seed());
+            RnnInput in = c.input();
+            Compare.assertOutputsClose("composed " + c.name(), reference(c.spec(), w, in), composed(c.spec(), w, in),
+                    Tolerance.of(c.spec(), c.steps()));
+        }));
+    }
+
     @Test
     void f16SpecsRunOnHalfRoundedDataWithinTheReducedPrecisionBound() {
         List<RnnSpec> specs = List.of(
