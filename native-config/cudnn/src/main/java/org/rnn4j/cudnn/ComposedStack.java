@@ -17,8 +17,9 @@ import org.rnn4j.cudnn.GpuOps.Ref;
  * The composed GPU path: every spec cuDNN's RNN cannot run as one call (peepholes, GRU reset-before, ONNX clip,
  * any activations, LSTMP with P ≥ H), and any other spec too, computed on the device from cuBLAS GEMMs and the
  * NVRTC kernels of {@code org/rnn4j/cudnn/kernels/}. Per layer and direction: one GEMM projects the inputs of all
- * steps at once; then each step runs one recurrent GEMM over the rows still active and one cell kernel (GRU
- * reset-before: two kernels and a second GEMM; LSTMP: a projection GEMM). A reverse direction mirrors its input
+ * steps at once; then each step runs one recurrent GEMM over the rows still active and one cell kernel, which writes
+ * the new state and the step's output (GRU reset-before: two kernels and a second GEMM; LSTMP: a projection GEMM
+ * and a copy into the output). A reverse direction mirrors its input
  * projection and its output per sequence length on the device. Bidirectional-sum and concat both feed the next
  * layer through one GEMM per previous direction (sum: the same W for both; concat: W's column block of that
  * direction). Nothing but packing and unpacking during the copies runs on the host.
@@ -164,9 +165,7 @@ final class ComposedStack {
             Ref cSlot = cState == null ? null : cState.plus((long) slot * n * h);
             List<Activation> acts = spec.activationsOf(d);
             for (int t = 0; t < maxT; t++) {
-                int rows = batch.active(t);
-                step(p, acts, gx.plus((long) t * n * gh), hSlot, cSlot, rows);
-                ops.copy(hSlot, out.plus((long) t * n * s), (long) rows * s);
+                step(p, acts, gx.plus((long) t * n * gh), hSlot, cSlot, out.plus((long) t * n * s), batch.active(t));
             }
             if (reversed) mirror(out, y, s);
         }
@@ -192,8 +191,11 @@ final class ComposedStack {
             ops.launch(Kernel.REVERSE_SEQUENCES, (long) maxT * n * channels, from, to, lengths, maxT, n, channels);
         }
 
-        /** One step over the first {@code rows} sequences: recurrent GEMM(s) and the cell kernel(s). */
-        private void step(ComposedWeights.Parts p, List<Activation> acts, Ref gxT, Ref hSlot, Ref cSlot, int rows) {
+        /**
+         * One step over the first {@code rows} sequences: recurrent GEMM(s) and the cell kernel(s), which write the
+         * new h both to the state and to this step's output rows {@code yT} (LSTMP: a copy after the projection).
+         */
+        private void step(ComposedWeights.Parts p, List<Activation> acts, Ref gxT, Ref hSlot, Ref cSlot, Ref yT, int rows) {
             Ref r = weights.at(p.r());
             Ref wb = weights.at(p.wBias());
             Ref rb = weights.at(p.rBias());
@@ -202,18 +204,22 @@ final class ComposedStack {
             Cell cell = spec.cell();
             if (cell instanceof Cell.Rnn) {
                 ops.gemm(rows, h, s, hSlot, s, r, s, 0f, ghT, h);
-                ops.launch(Kernel.RNN_STEP, threads, concat(new Object[] {gxT, ghT, wb, rb, hSlot, rows, h, clip}, args(acts.get(0))));
+                ops.launch(Kernel.RNN_STEP, threads, concat(new Object[] {gxT, ghT, wb, rb, hSlot, yT, rows, h, clip}, args(acts.get(0))));
             } else if (cell instanceof Cell.Lstm) {
                 Cell.Lstm c = (Cell.Lstm) cell;
                 ops.gemm(rows, gh, s, hSlot, s, r, s, 0f, ghT, gh);
                 Ref peep = p.peephole() >= 0 ? weights.at(p.peephole()) : null;
                 Ref full = c.hasProjection() ? fullH : hSlot;
-                ops.launch(Kernel.LSTM_STEP, threads, concat(new Object[] {gxT, ghT, wb, rb, peep, cSlot, full, rows, h,
-                        coupling(c), clip}, args(acts.get(0)), args(acts.get(1)), args(acts.get(2))));
-                if (c.hasProjection()) ops.gemm(rows, s, h, full, h, weights.at(p.projection()), h, 0f, hSlot, s);
+                ops.launch(Kernel.LSTM_STEP, threads, concat(new Object[] {gxT, ghT, wb, rb, peep, cSlot, full,
+                        c.hasProjection() ? null : yT, rows, h, coupling(c), clip}, args(acts.get(0)), args(acts.get(1)),
+                        args(acts.get(2))));
+                if (c.hasProjection()) {
+                    ops.gemm(rows, s, h, full, h, weights.at(p.projection()), h, 0f, hSlot, s);
+                    ops.copy(hSlot, yT, (long) rows * s);
+                }
             } else if (((Cell.Gru) cell).resetMode() == Cell.ResetMode.LINEAR_BEFORE_RESET) {
                 ops.gemm(rows, gh, s, hSlot, s, r, s, 0f, ghT, gh);
-                ops.launch(Kernel.GRU_STEP, threads, concat(new Object[] {gxT, ghT, wb, rb, hSlot, rows, h, 1, clip},
+                ops.launch(Kernel.GRU_STEP, threads, concat(new Object[] {gxT, ghT, wb, rb, hSlot, yT, rows, h, 1, clip},
                         args(acts.get(0)), args(acts.get(1))));
             } else {
                 // z and r blocks of R·h, then r ⊙ h, then the n block R_n·(r ⊙ h) into gh's third block.
@@ -222,7 +228,7 @@ final class ComposedStack {
                 ops.launch(Kernel.GRU_RESET, threads, concat(new Object[] {gxT, ghT, wb, rb, hSlot, rh, rows, h, clip},
                         args(acts.get(0))));
                 ops.gemm(rows, h, h, rh, h, r.plus(2L * h * s), s, 0f, ghT.plus(2L * h), gh);
-                ops.launch(Kernel.GRU_STEP, threads, concat(new Object[] {gxT, ghT, wb, rb, hSlot, rows, h, 0, clip},
+                ops.launch(Kernel.GRU_STEP, threads, concat(new Object[] {gxT, ghT, wb, rb, hSlot, yT, rows, h, 0, clip},
                         args(acts.get(0)), args(acts.get(1))));
             }
         }

@@ -3,7 +3,8 @@
 //  - linear-before-reset: gh = R·h (all three blocks); rnn4j_gru_step finishes the step.
 //  - reset-before: the host computes gh's z and r blocks (R_zr·h), runs rnn4j_gru_reset (rh = r ⊙ h), then one
 //    GEMM R_n·rh into gh's n block, then rnn4j_gru_step.
-// h is updated in place: each thread reads and writes only element i of h.
+// h is updated in place (each thread reads and writes only element i of h) and written to y (this step's output
+// rows) unless y is NULL.
 #include "activations.cuh"
 
 extern "C" __global__ void rnn4j_gru_reset(const float* __restrict__ gx, const float* __restrict__ gh,
@@ -20,7 +21,8 @@ extern "C" __global__ void rnn4j_gru_reset(const float* __restrict__ gx, const f
 
 extern "C" __global__ void rnn4j_gru_step(const float* __restrict__ gx, const float* __restrict__ gh,
                                           const float* __restrict__ wb, const float* __restrict__ rb,
-                                          float* __restrict__ h, int rows, int hidden, int linearBeforeReset,
+                                          float* __restrict__ h, float* __restrict__ y, int rows, int hidden,
+                                          int linearBeforeReset,
                                           float clip, int fAct, float fA, float fB, int gAct, float gA, float gB) {
     long i = (long) blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= (long) rows * hidden) return;
@@ -37,5 +39,7 @@ extern "C" __global__ void rnn4j_gru_step(const float* __restrict__ gx, const fl
         an = xn + hn;         // gh's n block already holds R_n·(r ⊙ h)
     }
     float n = rnn4j_act(gAct, rnn4j_clip(an, clip), gA, gB);
-    h[i] = (1.0f - z) * n + z * h[i];
+    float hNew = (1.0f - z) * n + z * h[i];
+    h[i] = hNew;
+    if (y) y[i] = hNew;
 }

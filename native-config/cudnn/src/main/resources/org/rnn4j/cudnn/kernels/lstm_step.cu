@@ -2,13 +2,14 @@
 // still active. gx: this step's W·x, [rows, 4H] gate order i,f,g,o (cuBLAS computed it for all steps at once);
 // gh: R·h, [rows, 4H]; wb, rb: [4H]. peep: [3, H] rows i,f,o (zero rows for absent gates) or NULL.
 // coupling: 0 none, 1 f = 1 - i, 2 i = 1 - f. Updates c in place and writes the unprojected h (a projection is a
-// GEMM after this kernel). Each thread touches only element i of c and h.
+// GEMM after this kernel), also to y (this step's output rows) unless y is NULL. Each thread touches only element i.
 #include "activations.cuh"
 
 extern "C" __global__ void rnn4j_lstm_step(const float* __restrict__ gx, const float* __restrict__ gh,
                                            const float* __restrict__ wb, const float* __restrict__ rb,
                                            const float* __restrict__ peep, float* __restrict__ c,
-                                           float* __restrict__ h, int rows, int hidden, int coupling, float clip,
+                                           float* __restrict__ h, float* __restrict__ y, int rows, int hidden,
+                                           int coupling, float clip,
                                            int fAct, float fA, float fB, int gAct, float gA, float gB,
                                            int hAct, float hA, float hB) {
     long i = (long) blockIdx.x * blockDim.x + threadIdx.x;
@@ -35,5 +36,7 @@ extern "C" __global__ void rnn4j_lstm_step(const float* __restrict__ gx, const f
     if (peep) ao += peep[2 * hidden + k] * cNew;
     float ot = rnn4j_act(fAct, rnn4j_clip(ao, clip), fA, fB);
     c[i] = cNew;
-    h[i] = ot * rnn4j_act(hAct, cNew, hA, hB);
+    float hNew = ot * rnn4j_act(hAct, cNew, hA, hB);
+    h[i] = hNew;
+    if (y) y[i] = hNew;
 }
