@@ -102,20 +102,19 @@ final class CudaGpuOps implements GpuOps, AutoCloseable {
         memcpy(address(dst), address(src), 4 * count, cudart.cudaMemcpyDeviceToDevice, "copy");
     }
 
-    /**
-     * cuBLAS is column-major: a row-major {@code X[r, c]} with row stride ld is the column-major {@code Xᵀ} with
-     * leading dimension ld. So {@code C = A·Bᵀ} is computed as {@code Cᵀ = B·Aᵀ}: sgemm(OP_T, OP_N, n, m, k, B, ldb,
-     * A, lda, C, ldc).
-     */
+    /** See {@link RowMajorSgemm} for why the operands swap and the weights are transposed. */
     @Override
     public void gemm(int m, int n, int k, Ref a, int lda, Ref b, int ldb, float beta, Ref c, int ldc) {
         if (m == 0) return;
+        RowMajorSgemm call = RowMajorSgemm.of(m, n, k, lda, ldb, ldc);
+        Ref first = call.first() == RowMajorSgemm.Operand.A ? a : b;
+        Ref second = call.second() == RowMajorSgemm.Operand.A ? a : b;
         try (PointerScope scope = new PointerScope()) {
             FloatPointer one = new FloatPointer(1).put(1f);
             FloatPointer betaHost = new FloatPointer(1).put(beta);
-            CudaErrors.cublas(cublas.cublasSgemm_v2(blas, cublas.CUBLAS_OP_T, cublas.CUBLAS_OP_N, n, m, k, one,
-                    new FloatPointer(address(b)), ldb, new FloatPointer(address(a)), lda, betaHost,
-                    new FloatPointer(address(c)), ldc),
+            CudaErrors.cublas(cublas.cublasSgemm_v2(blas, call.transa(), call.transb(), call.m(), call.n(), call.k(), one,
+                    new FloatPointer(address(first)), call.lda(), new FloatPointer(address(second)), call.ldb(), betaHost,
+                    new FloatPointer(address(c)), call.ldc()),
                     "cublasSgemm(" + m + "x" + k + " · (" + n + "x" + k + ")ᵀ)", spec);
         }
     }
@@ -125,21 +124,30 @@ final class CudaGpuOps implements GpuOps, AutoCloseable {
         if (threads == 0) return;
         long blocks = (threads + BLOCK - 1) / BLOCK;
         try (PointerScope scope = new PointerScope()) {
-            // cuLaunchKernel takes an array of pointers to each argument's value; the values are copied at launch.
-            PointerPointer<Pointer> params = new PointerPointer<>(args.length);
-            for (int i = 0; i < args.length; i++) {
-                Object a = args[i];
-                Pointer value;
-                if (a == null) value = new LongPointer(1).put(0L);
-                else if (a instanceof Ref) value = new LongPointer(1).put(address((Ref) a).address());
-                else if (a instanceof Integer) value = new IntPointer(1).put((Integer) a);
-                else if (a instanceof Float) value = new FloatPointer(1).put((Float) a);
-                else throw new IllegalArgumentException(kernel + ": argument of type " + a.getClass().getName());
-                params.put(i, value);
-            }
             CudaErrors.driver(cudart.cuLaunchKernel(kernels.function(kernel), (int) blocks, 1, 1, BLOCK, 1, 1, 0,
-                    stream, params, null), "cuLaunchKernel(" + kernel.entry + ", " + threads + " threads)", spec);
+                    stream, kernelParams(kernel, args, r -> address(r).address()), null),
+                    "cuLaunchKernel(" + kernel.entry + ", " + threads + " threads)", spec);
         }
+    }
+
+    /**
+     * cuLaunchKernel's {@code kernelParams}: an array of pointers, each to a host copy of one argument's value (the
+     * values are copied at launch): 8-byte device addresses for pointers (0 for NULL), 4-byte int and float. Call
+     * inside a {@link PointerScope}, which frees the holders.
+     */
+    static PointerPointer<Pointer> kernelParams(Kernel kernel, Object[] args, java.util.function.ToLongFunction<Ref> address) {
+        PointerPointer<Pointer> params = new PointerPointer<>(args.length);
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            Pointer value;
+            if (a == null) value = new LongPointer(1).put(0L);
+            else if (a instanceof Ref) value = new LongPointer(1).put(address.applyAsLong((Ref) a));
+            else if (a instanceof Integer) value = new IntPointer(1).put((Integer) a);
+            else if (a instanceof Float) value = new FloatPointer(1).put((Float) a);
+            else throw new IllegalArgumentException(kernel + ": argument of type " + a.getClass().getName());
+            params.put(i, value);
+        }
+        return params;
     }
 
     @Override
@@ -153,8 +161,13 @@ final class CudaGpuOps implements GpuOps, AutoCloseable {
 
     /** The device address of {@code r}: the buffer's base plus 4 bytes per element of offset. */
     private static Pointer address(Ref r) {
+        return elementAt(((DeviceArray) r.buffer()).memory().address(), r.offset());
+    }
+
+    /** A pointer {@code elements} 4-byte elements past {@code base}, with position 0 (so no call adds it again). */
+    static Pointer elementAt(Pointer base, long elements) {
         // getPointer(Pointer.class, i) is a new Pointer at address + i·sizeof(Pointer) = address + i bytes.
-        return new Pointer(((DeviceArray) r.buffer()).memory().address()).getPointer(Pointer.class, 4 * r.offset());
+        return new Pointer(base).getPointer(Pointer.class, 4 * elements);
     }
 
     @Override
