@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Runs the cross-backend suite and the ONNX node tests from .gpu-bundle/ (built by `gpu-bundle.sh suite`) with the
-# bundle's own JRE and JUnit's console launcher, cuDNN enabled and required (a cuDNN that does not load fails every
-# case instead of skipping). Reports go to $1 (default: .gpu-bundle/reports). Usage on the device machine, from the
-# worktree root: native-config/cudnn/gpu-suite.sh "$OUT"
+# Runs the tests module's suites from .gpu-bundle/ (built by `gpu-bundle.sh suite`) with the bundle's own JRE and
+# JUnit's console launcher: the cross-backend grids (F32, F16, BF16), the ONNX node tests, the importer goldens and
+# the reliability tests (bad input, 16 threads on one prepared RNN, close races, leaks, non-finite data). cuDNN is
+# enabled and required, so a cuDNN that does not load fails every case instead of skipping. Reports go to $1
+# (default: .gpu-bundle/reports). Usage on the device machine, from the worktree root:
+#   native-config/cudnn/gpu-suite.sh "$OUT"
 set -uo pipefail
 b=.gpu-bundle
 reports=${1:-$b/reports}
@@ -13,7 +15,6 @@ cp="$b/suite-classes:$(ls "$b"/lib/*.jar "$b"/suite-lib/*.jar | grep -vE '/(juni
 "$b/jre/bin/java" -Drnn4j.cudnn.enable=true -Drnn4j.test.requireBackends=cudnn -Djavacpp.platform=linux-x86_64 \
   -Dorg.bytedeco.javacpp.nopointergc=true -jar "$b"/junit-platform-console-standalone-*.jar execute \
   --class-path "$cp" \
-  --select-class org.rnn4j.tests.CrossBackendSuiteTest --select-class org.rnn4j.tests.onnx.OnnxNodeTest \
-  --select-class org.rnn4j.tests.RequiredBackendsTest \
+  --select-package org.rnn4j.tests \
   --details=summary --details-theme=ascii --reports-dir="$reports" 2>&1 | tee "$reports/suite.txt" | tail -40
 exit "${PIPESTATUS[0]}"
