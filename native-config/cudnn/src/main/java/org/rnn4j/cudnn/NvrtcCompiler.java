@@ -10,7 +10,7 @@ import org.bytedeco.javacpp.SizeTPointer;
 /**
  * Compiles one kernel of {@link KernelSources} to PTX with NVRTC, with the headers it includes and the flags of
  * {@link KernelSources#nvrtcOptions} (the nvcc check's flags). Stateless and thread-safe (each call owns its NVRTC
- * program). Used by the GPU self-check today; the composed path will load the PTX with the driver API.
+ * program). Used by {@link CudaKernels} (the composed path loads the PTX with the driver API) and the GPU self-check.
  */
 final class NvrtcCompiler {
     private NvrtcCompiler() {}
