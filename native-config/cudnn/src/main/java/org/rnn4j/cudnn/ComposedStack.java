@@ -35,11 +35,12 @@ final class ComposedStack {
         this.weights = weights;
     }
 
-    static ComposedStack upload(RnnSpec spec, RnnWeights w, GpuOps ops) {
-        return new ComposedStack(spec, ComposedWeights.upload(spec, w, ops));
+    static ComposedStack upload(RnnSpec spec, RnnWeights w, GpuDevice device, GpuOps ops) {
+        return new ComposedStack(spec, ComposedWeights.upload(spec, w, device, ops));
     }
 
-    void release(GpuOps ops) { weights.release(ops); }
+    /** Frees the weights; after every call has finished. */
+    void release(GpuDevice device) { weights.release(device); }
 
     /** One forward call on {@code ops}'s stream; returns once the results are on the host. */
     RnnOutput forward(RnnInput in, GpuOps ops) {

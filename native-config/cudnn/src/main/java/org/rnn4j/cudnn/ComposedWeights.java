@@ -26,8 +26,8 @@ final class ComposedWeights {
         this.buffer = buffer;
     }
 
-    /** Lays out and uploads {@code weights} for {@code spec} into a buffer {@code ops} allocates. */
-    static ComposedWeights upload(RnnSpec spec, RnnWeights weights, GpuOps ops) {
+    /** Lays out {@code weights} for {@code spec} in a buffer of {@code device} and uploads them through {@code ops}. */
+    static ComposedWeights upload(RnnSpec spec, RnnWeights weights, GpuDevice device, GpuOps ops) {
         weights.requireCompatible(spec);
         int d = spec.direction().count();
         int h = spec.hiddenSize();
@@ -72,12 +72,12 @@ final class ComposedWeights {
             }
         }
         if (spec.dataType() == DataType.F16) roundToHalf(image);
-        GpuOps.Buffer buffer = ops.allocate(image.length);
+        GpuOps.Buffer buffer = device.allocate(image.length);
         try {
             ops.upload(image, buffer.at(0));
             ops.finish();
         } catch (RuntimeException e) {
-            ops.release(buffer);
+            device.release(buffer);
             throw e;
         }
         return new ComposedWeights(parts, buffer);
@@ -96,5 +96,5 @@ final class ComposedWeights {
 
     GpuOps.Ref at(long offset) { return buffer.at(offset); }
 
-    void release(GpuOps ops) { ops.release(buffer); }
+    void release(GpuDevice device) { device.release(buffer); }
 }

@@ -19,7 +19,7 @@ import org.rnn4j.RnnSpec;
  * largest call. One instance per in-flight call (pooled by {@link ComposedPreparedRnn}); the device must be current
  * on the calling thread. {@link #close()} waits for the stream and frees everything, once.
  */
-final class CudaGpuOps implements GpuOps, AutoCloseable {
+final class CudaGpuOps implements GpuOps {
     private static final int BLOCK = 256;
 
     private final RnnSpec spec;
@@ -30,7 +30,7 @@ final class CudaGpuOps implements GpuOps, AutoCloseable {
     private int created; // 1: stream, 2: cuBLAS handle
 
     /** Device memory of 4-byte elements; the address is read at use, so a scratch slot may grow between calls. */
-    private record DeviceArray(DeviceBuffer memory, long count) implements Buffer {}
+    record DeviceArray(DeviceBuffer memory, long count) implements Buffer {}
 
     CudaGpuOps(int device, CudaKernels kernels, RnnSpec spec) {
         this.spec = spec;
@@ -48,19 +48,6 @@ final class CudaGpuOps implements GpuOps, AutoCloseable {
             close();
             throw e;
         }
-    }
-
-    @Override
-    public Buffer allocate(long count) {
-        DeviceBuffer memory = new DeviceBuffer("composed weights");
-        memory.ensure(4 * count, spec);
-        return new DeviceArray(memory, count);
-    }
-
-    @Override
-    public void release(Buffer buffer) {
-        finish();
-        ((DeviceArray) buffer).memory().close();
     }
 
     @Override

@@ -4,10 +4,10 @@ package org.rnn4j.cudnn;
  * The device operations the composed GPU path is written against: float and int buffers, row-major GEMM, kernel
  * launches and copies, all queued in order on one stream. {@link CudaGpuOps} implements them with the CUDA runtime,
  * cuBLAS and NVRTC-compiled kernels; the tests implement them on the host (the kernels' own CUDA C++ sources
- * compiled as C++), so the composed driver is checked against the float64 reference without a GPU. One instance
- * serves one call at a time.
+ * compiled as C++), so the composed driver is checked against the float64 reference without a GPU. One instance (a
+ * per-call context, made by a {@link GpuDevice}) serves one call at a time.
  */
-interface GpuOps {
+interface GpuOps extends AutoCloseable {
 
     /** Device memory of {@code count} 4-byte elements (floats, or ints for sequence lengths). */
     interface Buffer {
@@ -44,12 +44,6 @@ interface GpuOps {
             this.entry = entry;
         }
     }
-
-    /** A buffer that outlives calls (the prepared weights), owned by the caller and given back with {@link #release}. */
-    Buffer allocate(long count);
-
-    /** Frees a buffer from {@link #allocate}; pending work on this instance's stream completes first. */
-    void release(Buffer buffer);
 
     /**
      * A scratch buffer of at least {@code count} elements owned by this instance, reused across calls: {@code slot}
@@ -88,4 +82,8 @@ interface GpuOps {
 
     /** Waits until everything queued has completed (downloads included). */
     void finish();
+
+    /** Waits for the stream, then frees this context's scratch buffers and handles; once. */
+    @Override
+    void close();
 }

@@ -110,15 +110,15 @@ class ComposedStackTest {
         calls.add(input(spec, 5, 3, new int[] {0, 0, 0}, 3)); // no step runs at all
         calls.add(input(spec, 13, 5, new int[] {13, 1, 7, 7, 0}, 4));
         calls.add(input(spec, 1, 1, null, 5));
-        try (EmulatedGpu gpu = new EmulatedGpu()) {
-            ComposedStack stack = ComposedStack.upload(spec, w, gpu);
+        try (EmulatedDevice device = new EmulatedDevice(); EmulatedGpu gpu = device.newContext()) {
+            ComposedStack stack = ComposedStack.upload(spec, w, device, gpu);
             try {
                 for (RnnInput in : calls) {
                     Compare.assertOutputsClose("composed " + spec.caseName() + " T=" + in.steps() + " N=" + in.batch(),
                             reference(spec, w, in), stack.forward(in, gpu), Tolerance.of(spec, in.steps()));
                 }
             } finally {
-                stack.release(gpu);
+                stack.release(device);
             }
         }
     }
@@ -129,8 +129,11 @@ class ComposedStackTest {
         RnnSpec spec = RnnSpec.builder(Cell.gru(Cell.ResetMode.RESET_BEFORE)).inputSize(5).hiddenSize(6).layers(2)
                 .direction(Direction.BIDIRECTIONAL_SUM).clip(0.8).build();
         RnnWeights w = RnnWeights.random(spec, 4);
-        EmulatedGpu owner = new EmulatedGpu();
-        ComposedStack stack = ComposedStack.upload(spec, w, owner);
+        EmulatedDevice device = new EmulatedDevice();
+        ComposedStack stack;
+        try (EmulatedGpu first = device.newContext()) {
+            stack = ComposedStack.upload(spec, w, device, first);
+        }
         try {
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
             try {
@@ -138,7 +141,7 @@ class ComposedStackTest {
                 for (int thread = 0; thread < 2; thread++) {
                     int seed = thread;
                     done.add(pool.submit(() -> {
-                        try (EmulatedGpu gpu = new EmulatedGpu()) {
+                        try (EmulatedGpu gpu = device.newContext()) {
                             for (int call = 0; call < 10; call++) {
                                 RnnInput in = input(spec, 3 + (call + seed) % 5, 1 + call % 4, null, 100L * seed + call);
                                 Compare.assertOutputsClose("thread " + seed + " call " + call, reference(spec, w, in),
@@ -153,8 +156,8 @@ class ComposedStackTest {
                 pool.shutdown();
             }
         } finally {
-            stack.release(owner);
-            owner.close();
+            stack.release(device);
+            device.close();
         }
     }
 
@@ -177,12 +180,12 @@ class ComposedStackTest {
         RnnSpec spec = RnnSpec.builder(Cell.lstm()).inputSize(4).hiddenSize(6).layers(2)
                 .direction(Direction.BIDIRECTIONAL_SUM).build();
         RnnWeights w = RnnWeights.random(spec, 1);
-        try (EmulatedGpu gpu = new EmulatedGpu()) {
-            ComposedStack stack = ComposedStack.upload(spec, w, gpu);
+        try (EmulatedDevice device = new EmulatedDevice(); EmulatedGpu gpu = device.newContext()) {
+            ComposedStack stack = ComposedStack.upload(spec, w, device, gpu);
             try {
                 stack.forward(input(spec, 6, 2, null, 1), gpu);
             } finally {
-                stack.release(gpu);
+                stack.release(device);
             }
             assertEquals(2 * 1 + 2 * 2 + 4 * 6, gpu.gemms(), "GEMMs");
             assertEquals(4 * 6 + 2 * 2, gpu.launches(), "kernel launches");
@@ -195,15 +198,15 @@ class ComposedStackTest {
         }
     }
 
-    /** One call on a fresh emulated stream; the stream's close fails the test if the weights leaked. */
+    /** One call on a fresh emulated device and stream; the device's close fails the test if the weights leaked. */
     static RnnOutput composed(RnnSpec spec, RnnWeights w, RnnInput in) {
         in.requireCompatible(spec);
-        try (EmulatedGpu gpu = new EmulatedGpu()) {
-            ComposedStack stack = ComposedStack.upload(spec, w, gpu);
+        try (EmulatedDevice device = new EmulatedDevice(); EmulatedGpu gpu = device.newContext()) {
+            ComposedStack stack = ComposedStack.upload(spec, w, device, gpu);
             try {
                 return stack.forward(in, gpu);
             } finally {
-                stack.release(gpu);
+                stack.release(device);
             }
         }
     }

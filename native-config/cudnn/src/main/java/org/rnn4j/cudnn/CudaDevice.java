@@ -1,0 +1,61 @@
+package org.rnn4j.cudnn;
+
+import org.bytedeco.cuda.global.cublas;
+import org.bytedeco.cuda.global.cudart;
+import org.bytedeco.cuda.global.nvrtc;
+import org.bytedeco.javacpp.Loader;
+import org.rnn4j.BackendUnavailableException;
+import org.rnn4j.RnnSpec;
+
+/**
+ * The composed path on CUDA device {@code index}: the NVRTC kernels loaded once ({@link CudaKernels}) and a
+ * {@link CudaGpuOps} per call context. Thread-safe; {@link #close()} unloads the kernels, once.
+ */
+final class CudaDevice implements GpuDevice {
+    private final int index;
+    private final RnnSpec spec;
+    private final CudaKernels kernels;
+
+    /** Checks cuBLAS and NVRTC load, makes the device current and loads the kernels. */
+    CudaDevice(int index, RnnSpec spec) {
+        this.index = index;
+        this.spec = spec;
+        requireLibraries(spec);
+        bind();
+        this.kernels = new CudaKernels(index, spec);
+    }
+
+    /** cuBLAS and NVRTC are needed only here (the native path is cuDNN alone): say which one is missing. */
+    private static void requireLibraries(RnnSpec spec) {
+        for (Class<?> library : new Class<?>[] {cublas.class, nvrtc.class}) {
+            try {
+                Loader.load(library);
+            } catch (Throwable e) {
+                throw new BackendUnavailableException("backend 'cudnn' cannot run " + spec.caseName()
+                        + ": it needs the composed GPU path, and " + library.getSimpleName() + " is not loadable (" + e
+                        + "); install the CUDA 13 toolkit's libraries or add org.bytedeco:cuda with classifier <platform>-redist");
+            }
+        }
+    }
+
+    @Override
+    public GpuOps newContext() { return new CudaGpuOps(index, kernels, spec); }
+
+    @Override
+    public GpuOps.Buffer allocate(long count) {
+        DeviceBuffer memory = new DeviceBuffer("composed weights");
+        memory.ensure(4 * count, spec);
+        return new CudaGpuOps.DeviceArray(memory, count);
+    }
+
+    /** cudaFree waits for the device, so no queued work can still read the buffer. */
+    @Override
+    public void release(GpuOps.Buffer buffer) { ((CudaGpuOps.DeviceArray) buffer).memory().close(); }
+
+    /** The CUDA device is per host thread: make ours current before any call on this thread. */
+    @Override
+    public void bind() { CudaErrors.cuda(cudart.cudaSetDevice(index), "cudaSetDevice(" + index + ")", spec); }
+
+    @Override
+    public void close() { kernels.close(); }
+}
