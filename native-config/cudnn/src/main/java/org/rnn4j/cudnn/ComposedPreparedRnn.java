@@ -17,9 +17,12 @@ final class ComposedPreparedRnn extends AbstractPreparedRnn {
     private final ContextPool<GpuOps> pool;
     private final ComposedStack stack;
 
-    /** Takes ownership of {@code device}: it is closed with this RNN, or at once if preparing fails. */
-    ComposedPreparedRnn(RnnSpec spec, RnnWeights weights, GpuDevice device) {
-        super(spec, CudaErrors.BACKEND);
+    /**
+     * Takes ownership of {@code device}: it is closed with this RNN, or at once if preparing fails. {@code backend}
+     * is the name the RNN reports (the tests' emulated backend has its own).
+     */
+    ComposedPreparedRnn(String backend, RnnSpec spec, RnnWeights weights, GpuDevice device) {
+        super(spec, backend);
         this.device = device;
         this.pool = new ContextPool<>(device::newContext);
         try {

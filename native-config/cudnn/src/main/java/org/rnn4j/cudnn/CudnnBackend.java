@@ -61,7 +61,7 @@ public final class CudnnBackend implements Backend {
         if (!a.available()) throw new BackendUnavailableException("backend 'cudnn' is unavailable: " + a.reason());
         CudnnPlan plan = plan(spec);
         if (plan.isNative()) return new CudnnPreparedRnn(spec, weights, plan, probed.device());
-        return new ComposedPreparedRnn(spec, weights, new CudaDevice(probed.device(), spec));
+        return new ComposedPreparedRnn(NAME, spec, weights, new CudaDevice(probed.device(), spec));
     }
 
     /**

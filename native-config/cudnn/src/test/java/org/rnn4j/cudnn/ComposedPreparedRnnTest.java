@@ -44,7 +44,7 @@ class ComposedPreparedRnnTest {
     void forwardMatchesTheReferenceAndCanWriteYIntoTheCallersBuffer() {
         RnnInput in = input(6, 3, new int[] {6, 0, 4});
         RnnOutput want = ComposedStackTest.reference(SPEC, WEIGHTS, in);
-        try (PreparedRnn rnn = new ComposedPreparedRnn(SPEC, WEIGHTS, new EmulatedDevice())) {
+        try (PreparedRnn rnn = new ComposedPreparedRnn("cudnn", SPEC, WEIGHTS, new EmulatedDevice())) {
             Compare.assertOutputsClose("composed prepared", want, rnn.forward(in), Tolerance.of(SPEC, 6));
             FloatBuffer y = ByteBuffer.allocateDirect(4 * want.y().length).order(ByteOrder.nativeOrder()).asFloatBuffer();
             RnnInput into = RnnInput.builder(in.x(), in.layout(), 6, 3).sequenceLengths(6, 0, 4)
@@ -59,7 +59,7 @@ class ComposedPreparedRnnTest {
     @Test
     void badInputIsRefusedBeforeAnyDeviceWork() {
         EmulatedDevice device = new EmulatedDevice();
-        try (PreparedRnn rnn = new ComposedPreparedRnn(SPEC, WEIGHTS, device)) {
+        try (PreparedRnn rnn = new ComposedPreparedRnn("cudnn", SPEC, WEIGHTS, device)) {
             int launches = device.launches();
             int binds = device.binds.get();
             RnnInput shortX = RnnInput.builder(new float[7], Layout.TIME_MAJOR, 2, 1).build();
@@ -73,7 +73,7 @@ class ComposedPreparedRnnTest {
     @Test
     void concurrentCallsShareOnePreparedRnnAndCloseFreesEverythingOnce() throws Exception {
         EmulatedDevice device = new EmulatedDevice();
-        PreparedRnn rnn = new ComposedPreparedRnn(SPEC, WEIGHTS, device);
+        PreparedRnn rnn = new ComposedPreparedRnn("cudnn", SPEC, WEIGHTS, device);
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             CountDownLatch start = new CountDownLatch(1);
@@ -110,7 +110,7 @@ class ComposedPreparedRnnTest {
         EmulatedDevice device = new EmulatedDevice() {
             @Override public EmulatedGpu newContext() { throw new IllegalStateException("no stream for you"); }
         };
-        assertThrows(IllegalStateException.class, () -> new ComposedPreparedRnn(SPEC, WEIGHTS, device));
+        assertThrows(IllegalStateException.class, () -> new ComposedPreparedRnn("cudnn", SPEC, WEIGHTS, device));
         assertEquals(1, device.closes.get(), "device closes after a failed prepare");
     }
 

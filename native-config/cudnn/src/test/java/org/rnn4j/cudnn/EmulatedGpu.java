@@ -47,6 +47,9 @@ final class EmulatedGpu implements GpuOps {
 
     private record Buf(int id, long count) implements Buffer {}
 
+    /** Null when the emulated device runs here (building and starting it on first use), else why not. */
+    static String unavailableReason() { return start(); }
+
     /** Skips the calling test with the reason the emulator cannot run here, or fails it when it is required. */
     static void assumeAvailable() {
         String reason = start();
