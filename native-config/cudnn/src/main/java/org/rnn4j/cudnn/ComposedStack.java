@@ -5,6 +5,7 @@ import org.rnn4j.Activation;
 import org.rnn4j.Cell;
 import org.rnn4j.DataType;
 import org.rnn4j.Direction;
+import org.rnn4j.Gate;
 import org.rnn4j.OutputKind;
 import org.rnn4j.RnnInput;
 import org.rnn4j.RnnOutput;
@@ -211,7 +212,7 @@ final class ComposedStack {
                 ops.gemm(rows, gh, s, hSlot, s, r, s, 0f, ghT, gh);
                 Ref peep = p.peephole() >= 0 ? weights.at(p.peephole()) : null;
                 Ref full = c.hasProjection() ? fullH : hSlot;
-                ops.launch(Kernel.LSTM_STEP, threads, concat(new Object[] {gxT, ghT, wb, rb, peep, cSlot, full,
+                ops.launch(Kernel.LSTM_STEP, threads, concat(new Object[] {gxT, ghT, wb, rb, peep, peepholeMask(c), cSlot, full,
                         c.hasProjection() ? null : yT, rows, h, coupling(c), clip}, args(acts.get(0)), args(acts.get(1)),
                         args(acts.get(2))));
                 if (c.hasProjection()) {
@@ -233,6 +234,11 @@ final class ComposedStack {
                         args(acts.get(0)), args(acts.get(1))));
             }
         }
+    }
+
+    /** lstm_step.cu's peepMask: bit 1 input, 2 forget, 4 output gate. */
+    private static int peepholeMask(Cell.Lstm c) {
+        return (c.hasPeephole(Gate.INPUT) ? 1 : 0) | (c.hasPeephole(Gate.FORGET) ? 2 : 0) | (c.hasPeephole(Gate.OUTPUT) ? 4 : 0);
     }
 
     /** lstm_step.cu's coupling code: 0 none, 1 f = 1 − i, 2 i = 1 − f. */

@@ -74,27 +74,35 @@ class ComposedStackTest {
     @Test
     void nonFiniteInputPropagatesExactlyAsInTheReference() {
         // Relu and HardSigmoid are where max/min-based device code would turn NaN into numbers; clip likewise.
+        // Each spec gets NaN, +Inf and -Inf at each element of X in turn.
         List<RnnSpec> specs = List.of(
                 RnnSpec.builder(Cell.rnn(Activation.RELU)).inputSize(3).hiddenSize(5).layers(2)
                         .direction(Direction.BIDIRECTIONAL_CONCAT).build(),
                 RnnSpec.builder(Cell.lstm()).inputSize(3).hiddenSize(5).clip(0.7)
                         .activations(Activation.hardSigmoid(0.2, 0.5), Activation.RELU, Activation.TANH).build(),
                 RnnSpec.builder(Cell.gru(Cell.ResetMode.LINEAR_BEFORE_RESET)).inputSize(3).hiddenSize(5)
-                        .activations(Activation.hardSigmoid(0.2, 0.5), Activation.RELU).direction(Direction.REVERSE).build());
+                        .activations(Activation.hardSigmoid(0.2, 0.5), Activation.RELU).direction(Direction.REVERSE).build(),
+                // A peephole on one gate with an unbounded cell: c reaches ±Inf, and a gate without a peephole
+                // must add nothing (0·Inf would be NaN).
+                RnnSpec.builder(new Cell.Lstm().withPeepholes(org.rnn4j.Gate.FORGET)).inputSize(3).hiddenSize(5)
+                        .activations(Activation.SIGMOID, Activation.RELU, Activation.RELU).build());
         for (RnnSpec spec : specs) {
+            RnnWeights w = RnnWeights.random(spec, 3);
             for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
-                RnnWeights w = RnnWeights.random(spec, 3);
-                float[] x = values(4 * 3 * 3, 9);
-                x[(2 * 3 + 1) * 3 + 2] = bad; // step 2, sequence 1, channel 2
-                RnnInput in = RnnInput.builder(x, Layout.TIME_MAJOR, 4, 3).sequenceLengths(4, 4, 3).build();
-                RnnOutput expected = reference(spec, w, in);
-                RnnOutput actual = composed(spec, w, in);
-                String name = spec.caseName() + " with " + bad;
-                int nonFinite = assertSameNonFinite(name + " Y", expected.y(), actual.y());
-                assertSameNonFinite(name + " final h", expected.hFinal(), actual.hFinal());
-                assertSameNonFinite(name + " final c", expected.cFinal(), actual.cFinal());
+                int nonFinite = 0;
+                for (int at = 0; at < 4 * 3 * 3; at++) { // every element of X in turn
+                    float[] x = values(4 * 3 * 3, 9);
+                    x[at] = bad;
+                    RnnInput in = RnnInput.builder(x, Layout.TIME_MAJOR, 4, 3).sequenceLengths(4, 4, 3).build();
+                    RnnOutput expected = reference(spec, w, in);
+                    RnnOutput actual = composed(spec, w, in);
+                    String name = spec.caseName() + " with " + bad + " at x[" + at + "]";
+                    nonFinite += assertSameNonFinite(name + " Y", expected.y(), actual.y());
+                    assertSameNonFinite(name + " final h", expected.hFinal(), actual.hFinal());
+                    assertSameNonFinite(name + " final c", expected.cFinal(), actual.cFinal());
+                }
                 // NaN always reaches Y; ±Inf may be clipped or saturated into numbers (then those must match).
-                if (Float.isNaN(bad)) assertTrue(nonFinite > 0, name + ": NaN should reach Y");
+                if (Float.isNaN(bad)) assertTrue(nonFinite > 0, spec.caseName() + ": NaN should reach Y");
             }
         }
     }

@@ -47,7 +47,10 @@ class CloseRaceTest {
 
     @Test
     void closeRacingForwardNeverCrashesAndClosersReturnAfterRelease() throws Exception {
-        Backend onednn = Subjects.onednn();
+        for (Backend subject : Subjects.natives()) closeRacingForward(subject);
+    }
+
+    private static void closeRacingForward(Backend subject) throws Exception {
         List<RnnSpec> specs = List.of(Subjects.plainLstm(), Subjects.composedClipLstm());
         List<RnnInput> inputs = new ArrayList<>();
         List<RnnOutput> expected = new ArrayList<>();
@@ -55,7 +58,7 @@ class CloseRaceTest {
             RnnInput in = RnnInput.builder(Subjects.data(1, 4 * 3 * spec.inputSize()), Layout.TIME_MAJOR, 4, 3)
                     .sequenceLengths(4, 2, 4).build();
             inputs.add(in);
-            try (PreparedRnn p = onednn.prepare(spec, RnnWeights.random(spec, 9))) {
+            try (PreparedRnn p = subject.prepare(spec, RnnWeights.random(spec, 9))) {
                 expected.add(p.forward(in));
             }
         }
@@ -64,7 +67,7 @@ class CloseRaceTest {
         for (int round = 0; round < ROUNDS; round++) {
             int s = round % specs.size();
             RnnSpec spec = specs.get(s);
-            ReleaseProbe p = new ReleaseProbe(onednn.prepare(spec, RnnWeights.random(spec, 9)));
+            ReleaseProbe p = new ReleaseProbe(subject.prepare(spec, RnnWeights.random(spec, 9)));
             AtomicInteger ok = new AtomicInteger();
             AtomicInteger closedSeen = new AtomicInteger();
             List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();

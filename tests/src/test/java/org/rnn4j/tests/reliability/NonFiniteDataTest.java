@@ -100,11 +100,16 @@ class NonFiniteDataTest {
 
     /** Runs {@code cases} calls, each with {@code specialRate > 0 ? 1..3 : 0} special values in X; returns the non-finite outputs seen. */
     private static int run(RnnSpec spec, RnnWeights w, int cases, float specialRate) {
+        int nonFinite = 0;
+        for (Backend subject : Subjects.natives()) nonFinite += run(subject, spec, w, cases, specialRate);
+        return nonFinite;
+    }
+
+    private static int run(Backend subject, RnnSpec spec, RnnWeights w, int cases, float specialRate) {
         Backend reference = Subjects.reference();
-        Backend onednn = Subjects.onednn();
         float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
         int nonFinite = 0;
-        try (PreparedRnn ref = reference.prepare(spec, w); PreparedRnn dnn = onednn.prepare(spec, w)) {
+        try (PreparedRnn ref = reference.prepare(spec, w); PreparedRnn dnn = subject.prepare(spec, w)) {
             SplittableRandom r = new SplittableRandom(spec.caseName().hashCode());
             for (int c = 0; c < cases; c++) {
                 int t = 1 + r.nextInt(5);
@@ -124,7 +129,7 @@ class NonFiniteDataTest {
                     b.initialH(h0);
                 }
                 RnnInput in = b.build();
-                String name = spec.caseName() + " case " + c + " t" + t + " n" + n;
+                String name = subject.name() + " " + spec.caseName() + " case " + c + " t" + t + " n" + n;
                 RnnOutput want = ref.forward(in);
                 RnnOutput got = dnn.forward(in);
                 nonFinite += sameNonFinite(want.y(), got.y(), name + " Y");
@@ -146,7 +151,7 @@ class NonFiniteDataTest {
         for (int i = 0; i < want.length; i++) {
             boolean w = !Float.isFinite(want[i]);
             if (w != !Float.isFinite(got[i]) || w && Float.compare(want[i], got[i]) != 0) {
-                throw new AssertionError(name + "[" + i + "]: reference " + want[i] + " but onednn " + got[i]);
+                throw new AssertionError(name + "[" + i + "]: reference " + want[i] + " but got " + got[i]);
             }
             if (w) count++;
         }

@@ -34,7 +34,10 @@ class SharedPreparedConcurrencyTest {
 
     @Test
     void sixteenThreadsOnOnePreparedRnnAgreeBitForBitWithOneThread() throws Exception {
-        Backend onednn = Subjects.onednn();
+        for (Backend subject : Subjects.natives()) sixteenThreads(subject);
+    }
+
+    private static void sixteenThreads(Backend subject) throws Exception {
         List<RnnSpec> specs = List.of(Subjects.plainLstm(), Subjects.bidiGru(), Subjects.composedClipLstm(), Subjects.projectedLstm());
         AtomicInteger done = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
@@ -44,10 +47,10 @@ class SharedPreparedConcurrencyTest {
                 // expected results from a separate instance, so that the shared one builds its lazy paths
                 // (ragged, NaN-exact) while 16 threads call it
                 List<Call> calls;
-                try (PreparedRnn solo = onednn.prepare(spec, w)) {
+                try (PreparedRnn solo = subject.prepare(spec, w)) {
                     calls = calls(solo, spec);
                 }
-                try (PreparedRnn p = onednn.prepare(spec, w)) {
+                try (PreparedRnn p = subject.prepare(spec, w)) {
                     int perThread = perThread(specs.size());
                     List<Future<?>> futures = new ArrayList<>();
                     for (int th = 0; th < THREADS; th++) {
@@ -73,7 +76,8 @@ class SharedPreparedConcurrencyTest {
         }
         assertEquals(perThread(specs.size()) * THREADS * specs.size(), done.get());
         assertTrue(done.get() >= CALLS, "at least " + CALLS + " calls, ran " + done.get());
-        System.out.println("[reliability] concurrency: " + done.get() + " calls on " + THREADS + " threads, " + specs.size() + " specs");
+        System.out.println("[reliability] concurrency on " + subject.name() + ": " + done.get() + " calls on " + THREADS
+                + " threads, " + specs.size() + " specs");
     }
 
     /** Batch sizes 1..9, T 1..7, both layouts, full and ragged lengths, with and without initial states. */

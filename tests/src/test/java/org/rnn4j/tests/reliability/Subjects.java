@@ -38,6 +38,26 @@ final class Subjects {
         throw new IllegalStateException("the onednn backend is not on the test class path");
     }
 
+    /**
+     * Every available native backend — oneDNN; cuDNN on a GPU; the tests' emulated cuDNN path (`cudnn-emulated`)
+     * where g++ is — for the tests whose contract every backend must keep (concurrency, close races, non-finite
+     * data). A required backend that is unavailable fails the calling test; none available skips it with the reasons.
+     */
+    static List<Backend> natives() {
+        List<Backend> list = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        for (Backend b : TestBackends.nativeBackends()) {
+            if (b.probe().available()) {
+                list.add(b);
+            } else {
+                if (TestBackends.required().contains(b.name())) TestBackends.assumeAvailable(b); // fails
+                reasons.add(b.name() + ": " + b.probe().reason());
+            }
+        }
+        org.junit.jupiter.api.Assumptions.assumeFalse(list.isEmpty(), "no native backend available: " + reasons);
+        return list;
+    }
+
     /** The reference and, when available, oneDNN: the API contract holds on both. */
     static List<Backend> apiBackends() {
         List<Backend> list = new ArrayList<>();
