@@ -255,6 +255,16 @@ final class EmulatedGpu implements GpuOps {
                 }
                 stderr = dir.resolve("stderr.log");
                 process = new ProcessBuilder(exe.toString()).redirectError(stderr.toFile()).start();
+                Process started = process;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    // Stop the device and remove its build directory; a crash report (stderr.log) was already read.
+                    started.destroy();
+                    try (var files = Files.walk(dir)) {
+                        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                    } catch (IOException ignored) {
+                        // a leftover temp directory is harmless
+                    }
+                }, "rnn4j-emulated-gpu-cleanup"));
                 from = new DataInputStream(new BufferedInputStream(process.getInputStream()));
                 to = new BufferedOutputStream(process.getOutputStream());
                 return null;
