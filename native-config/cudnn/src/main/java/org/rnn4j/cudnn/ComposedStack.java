@@ -62,9 +62,9 @@ final class ComposedStack {
         if (batch.maxLength() > 0) {
             float[] x = batch.packX(in.x(), in.layout(), spec.inputSize());
             if (spec.dataType() == DataType.F16) {
-                ComposedWeights.roundToHalf(x);
-                ComposedWeights.roundToHalf(hx);
-                if (cx != null) ComposedWeights.roundToHalf(cx);
+                Half.round(x);
+                Half.round(hx);
+                if (cx != null) Half.round(cx);
             }
             Run run = new Run(ops, batch);
             Ref[] last = run.layers(x, hx, cx);
@@ -83,7 +83,7 @@ final class ComposedStack {
         float[] hOut = wantH ? batch.unpackStates(hx, ld, s) : null;
         float[] cOut = wantC ? batch.unpackStates(cx, ld, h) : null;
         if (spec.dataType() == DataType.F16) {
-            for (float[] a : new float[][] {y, hOut, cOut}) if (a != null) ComposedWeights.roundToHalf(a);
+            for (float[] a : new float[][] {y, hOut, cOut}) if (a != null) Half.round(a);
         }
         return new RnnOutput(y, hOut, cOut, in.layout(), in.steps(), n, spec.outputSize());
     }

@@ -71,7 +71,7 @@ final class ComposedWeights {
                 }
             }
         }
-        if (spec.dataType() == DataType.F16) roundToHalf(image);
+        if (spec.dataType() == DataType.F16) Half.round(image);
         GpuOps.Buffer buffer = device.allocate(image.length);
         try {
             ops.upload(image, buffer.at(0));
@@ -85,11 +85,6 @@ final class ComposedWeights {
 
     private static void put(float[] image, long at, float[] values) {
         System.arraycopy(values, 0, image, (int) at, values.length);
-    }
-
-    /** Rounds each value to the nearest half (what F16 storage keeps); the composed path then computes in float. */
-    static void roundToHalf(float[] values) {
-        for (int i = 0; i < values.length; i++) values[i] = Half.toFloat(Half.fromFloat(values[i]));
     }
 
     Parts of(int layer, int direction, int directions) { return parts[layer * directions + direction]; }

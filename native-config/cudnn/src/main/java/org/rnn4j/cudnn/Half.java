@@ -45,4 +45,9 @@ final class Half {
         }
         return Float.intBitsToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
     }
+
+    /** Rounds each value in place to the nearest half (what F16 storage keeps), as a float. */
+    static void round(float[] values) {
+        for (int i = 0; i < values.length; i++) values[i] = toFloat(fromFloat(values[i]));
+    }
 }

@@ -37,18 +37,14 @@ class ComposedStackTest {
     static void emulator() { EmulatedGpu.assumeAvailable(); }
 
     @TestFactory
-    Stream<DynamicTest> everyCaseOfTheCrossBackendGridMatchesTheReference() {
-        return CaseGrid.f32().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-            RnnWeights w = RnnWeights.random(c.spec(), c.seed());
-            RnnInput in = c.input();
-            Compare.assertOutputsClose("composed " + c.name(), reference(c.spec(), w, in), composed(c.spec(), w, in),
-                    Tolerance.of(c.spec(), c.steps()));
-        }));
-    }
+    Stream<DynamicTest> everyCaseOfTheCrossBackendGridMatchesTheReference() { return againstTheReference(CaseGrid.f32()); }
 
     @TestFactory
-    Stream<DynamicTest> everyCaseOfTheF16GridIsWithinTheHalfPrecisionBound() {
-        return CaseGrid.f16().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+    Stream<DynamicTest> everyCaseOfTheF16GridIsWithinTheHalfPrecisionBound() { return againstTheReference(CaseGrid.f16()); }
+
+    /** One test per case: the composed path within {@link Tolerance} (F32 or F16, from the spec) of the reference. */
+    private static Stream<DynamicTest> againstTheReference(List<CaseGrid.Case> cases) {
+        return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
             RnnWeights w = RnnWeights.random(c.spec(), c.seed());
             RnnInput in = c.input();
             Compare.assertOutputsClose("composed " + c.name(), reference(c.spec(), w, in), composed(c.spec(), w, in),
