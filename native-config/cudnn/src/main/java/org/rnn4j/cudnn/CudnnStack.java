@@ -75,8 +75,11 @@ final class CudnnStack implements AutoCloseable {
              cudnnTensorStruct bDesc = new cudnnTensorStruct()) {
             image.fill(0);
             CudaErrors.cudnn(cudnn.cudnnCreateTensorDescriptor(mDesc), "cudnnCreateTensorDescriptor", spec);
-            CudaErrors.cudnn(cudnn.cudnnCreateTensorDescriptor(bDesc), "cudnnCreateTensorDescriptor", spec);
+            boolean bCreated = false;
             try {
+                // Created inside the try: when this one fails, the finally still destroys mDesc.
+                CudaErrors.cudnn(cudnn.cudnnCreateTensorDescriptor(bDesc), "cudnnCreateTensorDescriptor", spec);
+                bCreated = true;
                 for (int layer = 0; layer < plan.numLayers(); layer++) {
                     for (int dir = 0; dir < directions; dir++) {
                         int pseudo = LinLayers.pseudoLayer(layer, dir, directions);
@@ -100,7 +103,7 @@ final class CudnnStack implements AutoCloseable {
                 }
             } finally {
                 cudnn.cudnnDestroyTensorDescriptor(mDesc);
-                cudnn.cudnnDestroyTensorDescriptor(bDesc);
+                if (bCreated) cudnn.cudnnDestroyTensorDescriptor(bDesc);
             }
             CudaErrors.cuda(cudart.cudaMemcpyAsync(weightSpace.address(), image, weightSpaceBytes,
                     cudart.cudaMemcpyHostToDevice, stream), "cudaMemcpyAsync (weights to device)", spec);

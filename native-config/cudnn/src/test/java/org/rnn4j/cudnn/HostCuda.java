@@ -1,0 +1,127 @@
+package org.rnn4j.cudnn;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The host CUDA stand-in (hostcuda/host_cuda.cpp): built here with g++ into {@code libhostcuda.so} plus one empty
+ * library per soname the JavaCPP JNI libraries link against (libcudart.so.13, libcuda.so.1, libcublas.so.13,
+ * libcublasLt.so.13, libnvrtc.so.13, libcudnn_{graph,ops,adv,cnn}.so.9), each defining the symbol version its JNI
+ * library asks for. {@link #run} starts a child JVM with all of them in {@code LD_PRELOAD}, so they win over any
+ * real CUDA library on the machine and the cuDNN backend's production code runs on the CPU. Built once per JVM.
+ */
+final class HostCuda {
+    private static final String[] SONAMES = {"libcudart.so.13", "libcuda.so.1", "libcublas.so.13", "libcublasLt.so.13",
+            "libnvrtc.so.13", "libcudnn_graph.so.9", "libcudnn_ops.so.9", "libcudnn_adv.so.9", "libcudnn_cnn.so.9"};
+    private static Path dir;
+    private static String unavailable;
+
+    /** What a child JVM printed and how it ended. */
+    record Result(int exitCode, List<String> stdout, String stderr) {}
+
+    private HostCuda() {}
+
+    /** Skips the calling test with the reason the stand-in cannot be built here, or fails it when it is required. */
+    static void assumeAvailable() {
+        String reason = build();
+        if (reason == null) return;
+        if (Boolean.getBoolean(EmulatedGpu.REQUIRE)) Assertions.fail("host CUDA stand-in unavailable: " + reason + " (required by -D" + EmulatedGpu.REQUIRE + ")");
+        Assumptions.abort("host CUDA stand-in unavailable: " + reason);
+    }
+
+    /** Runs {@code mainClass} in a child JVM on this test classpath with the stand-in preloaded and cuDNN enabled. */
+    static Result run(Class<?> mainClass, long timeoutSeconds, String... args) throws IOException, InterruptedException {
+        if (build() != null) throw new IllegalStateException("host CUDA stand-in unavailable: " + unavailable);
+        List<String> preload = new ArrayList<>(List.of(dir.resolve("libhostcuda.so").toString()));
+        for (String soname : SONAMES) preload.add(dir.resolve(soname).toString());
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-D" + ProbeFacts.ENABLE_PROPERTY + "=true", mainClass.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("LD_PRELOAD", String.join(":", preload));
+        Path err = Files.createTempFile(dir, "stderr", ".log");
+        Process p = pb.redirectError(err.toFile()).start();
+        List<String> out = new ArrayList<>();
+        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = reader.readLine()) != null; ) out.add(line);
+        }
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(mainClass.getSimpleName() + " did not finish in " + timeoutSeconds + " s");
+        }
+        return new Result(p.exitValue(), out, Files.readString(err));
+    }
+
+    private static synchronized String build() {
+        if (dir != null || unavailable != null) return unavailable;
+        try {
+            String gxx = Executables.onPath("g++");
+            if (gxx == null) return unavailable = "g++ is not on PATH (Debian: apt-get install g++)";
+            Path d = Files.createTempDirectory("rnn4j-hostcuda");
+            for (String name : KernelSources.KERNELS) write(d, name, KernelSources.text(name));
+            for (String name : KernelSources.HEADERS) write(d, name, KernelSources.text(name));
+            write(d, "cuda_shim.h", resource("emulator/cuda_shim.h"));
+            write(d, "host_cuda.cpp", resource("hostcuda/host_cuda.cpp"));
+            write(d, "hostcuda.map", resource("hostcuda/hostcuda.map"));
+            StringBuilder includes = new StringBuilder();
+            for (String file : KernelSources.KERNELS) includes.append("#include \"").append(file).append("\"\n");
+            StringBuilder entries = new StringBuilder();
+            for (GpuOps.Kernel k : GpuOps.Kernel.values()) entries.append("RNN4J_ENTRY(").append(k.entry).append(")\n");
+            write(d, "kernels.inc", includes.toString());
+            write(d, "entries.inc", entries.toString());
+            compile(d, List.of(gxx, "-std=c++17", "-O2", "-fPIC", "-shared", "-Wall", "-Werror", "-Wno-unused-variable",
+                    "-I" + d, "-Wl,--version-script=" + d.resolve("hostcuda.map"), "-Wl,-soname,libhostcuda.so",
+                    "-o", d.resolve("libhostcuda.so").toString(), d.resolve("host_cuda.cpp").toString()));
+            write(d, "stub.c", "void rnn4j_hostcuda_stub(void) {}\n");
+            for (String soname : SONAMES) {
+                // The version node named like the library: what the JNI libraries' version needs ask that file for.
+                Path map = d.resolve(soname + ".map");
+                Files.writeString(map, soname + " { global: rnn4j_hostcuda_stub; local: *; };\n");
+                compile(d, List.of(gxx, "-x", "c", "-shared", "-fPIC", "-Wl,--version-script=" + map, "-Wl,-soname," + soname,
+                        "-o", d.resolve(soname).toString(), d.resolve("stub.c").toString()));
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (var files = Files.walk(d)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                } catch (IOException ignored) {
+                    // a leftover temp directory is harmless
+                }
+            }, "rnn4j-hostcuda-cleanup"));
+            dir = d;
+            return null;
+        } catch (IOException e) {
+            return unavailable = "cannot build the host CUDA stand-in: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return unavailable = "interrupted while building the host CUDA stand-in";
+        }
+    }
+
+    private static void compile(Path d, List<String> cmd) throws IOException, InterruptedException {
+        Process cc = new ProcessBuilder(cmd).directory(d.toFile()).redirectErrorStream(true).start();
+        String log = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!cc.waitFor(300, TimeUnit.SECONDS) || cc.exitValue() != 0) {
+            // A compile error is a test failure, not a skip.
+            throw new IllegalStateException("g++ failed to build the host CUDA stand-in: " + cmd + "\n" + log);
+        }
+    }
+
+    private static void write(Path d, String name, String text) throws IOException {
+        Files.writeString(d.resolve(name), text, StandardCharsets.UTF_8);
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = HostCuda.class.getResourceAsStream(name)) {
+            if (in == null) throw new IOException("test resource " + name + " missing");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package org.rnn4j.cudnn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.rnn4j.Availability;
+import org.rnn4j.Cell;
+import org.rnn4j.Direction;
+import org.rnn4j.Layout;
+import org.rnn4j.PreparedRnn;
+import org.rnn4j.RnnInput;
+import org.rnn4j.RnnOutput;
+import org.rnn4j.RnnSpec;
+import org.rnn4j.RnnWeights;
+import org.rnn4j.reference.ReferenceBackend;
+import org.rnn4j.testkit.CaseGrid;
+import org.rnn4j.testkit.Compare;
+import org.rnn4j.testkit.Tolerance;
+
+/**
+ * The child JVM of {@link HostCudaTest}: runs the real {@link CudnnBackend} (probe, native and composed paths) on
+ * the host CUDA stand-in and prints one tab-separated line per check for the parent to assert on:
+ * {@code PROBE <reason>}, {@code PASS <name> <path> <share of tolerance>} or {@code FAIL <name> <path> <message>}.
+ * Everything it prepares is closed before it exits, so the stand-in's exit report must show no live object.
+ */
+public final class HostCudaRun {
+    private static final ReferenceBackend REFERENCE = new ReferenceBackend();
+
+    private HostCudaRun() {}
+
+    public static void main(String[] args) throws Exception {
+        CudnnBackend cudnn = new CudnnBackend();
+        Availability a = cudnn.probe();
+        System.out.println("PROBE\t" + a.available() + "\t" + a);
+        if (!a.available()) System.exit(2);
+        List<CaseGrid.Case> cases = new ArrayList<>(CaseGrid.f32());
+        cases.addAll(CaseGrid.f16());
+        for (CaseGrid.Case c : cases) {
+            check(c.name(), c.spec(), () -> {
+                RnnWeights w = RnnWeights.random(c.spec(), c.seed());
+                RnnInput in = c.input();
+                try (PreparedRnn p = cudnn.prepare(c.spec(), w)) {
+                    return compare(c.name(), c.spec(), w, in, p.forward(in), c.steps());
+                }
+            });
+        }
+        for (RnnSpec spec : List.of(
+                RnnSpec.builder(Cell.lstm()).inputSize(5).hiddenSize(7).layers(2).direction(Direction.BIDIRECTIONAL_SUM).build(),
+                RnnSpec.builder(new Cell.Lstm().withAllPeepholes()).inputSize(5).hiddenSize(7).build())) {
+            check("4 threads share one prepared " + spec.caseName(), spec, () -> concurrently(cudnn, spec));
+        }
+        RnnSpec gru = RnnSpec.builder(Cell.gru(Cell.ResetMode.LINEAR_BEFORE_RESET)).inputSize(3).hiddenSize(4).build();
+        check("one prepared RNN, many calls of changing shape", gru, () -> {
+            RnnWeights w = RnnWeights.random(gru, 3);
+            double worst = 0;
+            try (PreparedRnn p = cudnn.prepare(gru, w)) {
+                int[][] shapes = {{9, 4}, {2, 1}, {13, 7}, {1, 3}, {9, 4}};
+                for (int[] s : shapes) {
+                    RnnInput in = input(gru, s[0], s[1], s[0] * 31 + s[1]);
+                    worst = Math.max(worst, compare("T" + s[0] + "N" + s[1], gru, w, in, p.forward(in), s[0]));
+                }
+            }
+            return worst;
+        });
+        for (RnnSpec spec : List.of(
+                RnnSpec.builder(Cell.lstm()).inputSize(3).hiddenSize(5).layers(2).direction(Direction.BIDIRECTIONAL_SUM).build(),
+                RnnSpec.builder(new Cell.Lstm().withPeepholes(org.rnn4j.Gate.FORGET)).inputSize(3).hiddenSize(5)
+                        .direction(Direction.BIDIRECTIONAL_CONCAT).build())) {
+            check("a failure injected into each native call in turn", spec, () -> faultEveryCall(cudnn, spec));
+        }
+        System.out.flush();
+    }
+
+    // The stand-in's control channel (host_cuda.cpp): cudaDeviceSetLimit(FAULT, k) makes the k-th fallible call
+    // from then on fail once; cudaDeviceGetLimit(FAULT) reads 0 once it has fired, (LIVE) counts live objects.
+    private static final int FAULT = 0x52344A;
+    private static final int LIVE = 0x52344B;
+    private static final java.util.regex.Pattern STATUS =
+            java.util.regex.Pattern.compile("cudaError[A-Za-z]+|CUDA_ERROR_[A-Z_]+|CUBLAS_STATUS_[A-Z_]+|NVRTC_ERROR_[A-Z_]+|CUDNN_STATUS_[A-Z_]+");
+
+    private static long limit(int which) {
+        try (org.bytedeco.javacpp.SizeTPointer v = new org.bytedeco.javacpp.SizeTPointer(1)) {
+            if (org.bytedeco.cuda.global.cudart.cudaDeviceGetLimit(v, which) != 0) throw new IllegalStateException("control channel");
+            return v.get();
+        }
+    }
+
+    /**
+     * Prepare, forward, forward again and close, with the k-th native call failing, for k = 1, 2, … until a run
+     * completes untouched. Each failure must surface as a NativeBackendException naming the library's status; a
+     * failed forward must leave the prepared RNN usable (the next forward is checked against the reference); and
+     * after every run the live device objects are back to what they were. Returns the number of calls failed.
+     */
+    private static double faultEveryCall(CudnnBackend cudnn, RnnSpec spec) {
+        RnnWeights w = RnnWeights.random(spec, 21);
+        RnnInput in = input(spec, 4, 3, 5);
+        long baseline = limit(LIVE);
+        for (int k = 1; ; k++) {
+            org.bytedeco.cuda.global.cudart.cudaDeviceSetLimit(FAULT, k);
+            boolean failedForward = false;
+            try (PreparedRnn p = cudnn.prepare(spec, w)) {
+                try {
+                    compare("k=" + k, spec, w, in, p.forward(in), 4);
+                } catch (org.rnn4j.NativeBackendException e) {
+                    expectStatus(k, e);
+                    failedForward = true;
+                }
+                if (failedForward) compare("after the failure at k=" + k, spec, w, in, p.forward(in), 4);
+            } catch (org.rnn4j.NativeBackendException e) {
+                expectStatus(k, e);
+            }
+            boolean fired = limit(FAULT) == 0;
+            org.bytedeco.cuda.global.cudart.cudaDeviceSetLimit(FAULT, 0);
+            long live = limit(LIVE);
+            if (live != baseline) throw new AssertionError("k=" + k + ": " + live + " live device objects, " + baseline + " before");
+            if (!fired) return k - 1;
+        }
+    }
+
+    private static void expectStatus(int k, org.rnn4j.NativeBackendException e) {
+        if (!STATUS.matcher(String.valueOf(e.getMessage())).find()) {
+            throw new AssertionError("k=" + k + ": the exception names no library status: " + e, e);
+        }
+    }
+
+    private interface Check { double run() throws Exception; }
+
+    private static void check(String name, RnnSpec spec, Check check) {
+        String path = CudnnBackend.plan(spec).isNative() ? "native" : "composed";
+        try {
+            System.out.println("PASS\t" + name + "\t" + path + "\t" + check.run());
+        } catch (Throwable t) {
+            String m = String.valueOf(t).replace('\n', ' ').replace('\t', ' ');
+            System.out.println("FAIL\t" + name + "\t" + path + "\t" + m);
+        }
+    }
+
+    private static double compare(String name, RnnSpec spec, RnnWeights w, RnnInput in, RnnOutput actual, int steps) {
+        RnnOutput expected;
+        try (PreparedRnn ref = REFERENCE.prepare(spec, w)) {
+            expected = ref.forward(in);
+        }
+        Tolerance tol = Tolerance.of(spec, steps);
+        Compare.assertOutputsClose(name, expected, actual, tol);
+        return Compare.worstUse(expected, actual, tol);
+    }
+
+    private static double concurrently(CudnnBackend cudnn, RnnSpec spec) throws Exception {
+        RnnWeights w = RnnWeights.random(spec, 11);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try (PreparedRnn p = cudnn.prepare(spec, w)) {
+            List<Future<Double>> results = new ArrayList<>();
+            for (int thread = 0; thread < 4; thread++) {
+                int seed = thread;
+                results.add(pool.submit(() -> {
+                    double worst = 0;
+                    for (int call = 0; call < 8; call++) {
+                        int steps = 2 + (call + seed) % 6;
+                        RnnInput in = input(spec, steps, 1 + (call * 3 + seed) % 5, 100L * seed + call);
+                        worst = Math.max(worst, compare("thread " + seed + " call " + call, spec, w, in, p.forward(in), steps));
+                    }
+                    return worst;
+                }));
+            }
+            double worst = 0;
+            for (Future<Double> f : results) worst = Math.max(worst, f.get());
+            return worst;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static RnnInput input(RnnSpec spec, int steps, int batch, long seed) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        float[] x = new float[steps * batch * spec.inputSize()];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble(-1, 1);
+        int[] lengths = new int[batch];
+        for (int n = 0; n < batch; n++) lengths[n] = n == 0 ? steps : r.nextInt(steps + 1);
+        return RnnInput.builder(x, Layout.TIME_MAJOR, steps, batch).sequenceLengths(lengths).build();
+    }
+}

@@ -1,0 +1,86 @@
+package org.rnn4j.cudnn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.rnn4j.testkit.CaseGrid;
+
+/**
+ * The cuDNN backend's production code — probe, {@code CudnnPreparedRnn} (descriptors, weight upload through
+ * cudnnGetRNNWeightParams, padded I/O), {@code CudaDevice}/{@code CudaGpuOps}/{@code CudaKernels} (cuBLAS, NVRTC,
+ * module load, cuLaunchKernel's argument array) — run end to end in a child JVM on the host CUDA stand-in
+ * ({@link HostCuda}), against the float64 reference: the whole F32 and F16 cross-backend grid, 4 threads on one
+ * prepared RNN, and the GPU session's self-check. The stand-in models cuDNN from its documentation, so this proves
+ * the plumbing and rnn4j's reading of the API; cuDNN's own numerics still need a GPU.
+ */
+class HostCudaTest {
+    private static HostCuda.Result grid;
+
+    @BeforeAll
+    static void runOnTheStandIn() throws Exception {
+        HostCuda.assumeAvailable();
+        grid = HostCuda.run(HostCudaRun.class, 600);
+        if (Boolean.getBoolean("rnn4j.test.hostcuda.print")) grid.stdout().forEach(System.out::println);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyCheckPassesOnTheRealBackendCode() {
+        List<String[]> lines = results();
+        return lines.stream().map(l -> DynamicTest.dynamicTest(l[1] + " (" + l[2] + ")", () -> {
+            if (!l[0].equals("PASS")) fail(l[1] + " on the " + l[2] + " path: " + l[3]);
+        }));
+    }
+
+    @Test
+    void theBackendProbedAvailableAndRanTheWholeGridOnBothPaths() {
+        assertTrue(grid.stdout().stream().anyMatch(l -> l.startsWith("PROBE\ttrue\t") && l.contains("rnn4j host stand-in")),
+                "probe line: " + grid.stdout().stream().filter(l -> l.startsWith("PROBE")).findFirst().orElse("(none)") + "\n" + grid.stderr());
+        List<String[]> lines = results();
+        assertEquals(CaseGrid.f32().size() + CaseGrid.f16().size() + 5, lines.size(), "checks reported");
+        long natives = lines.stream().filter(l -> l[2].equals("native")).count();
+        long composed = lines.stream().filter(l -> l[2].equals("composed")).count();
+        assertTrue(natives > 100 && composed > 100, natives + " native and " + composed + " composed checks");
+        assertEquals(0, grid.exitCode(), "child exit status; stderr:\n" + grid.stderr());
+    }
+
+    @Test
+    void theBackendMisusedNothingAndFreedEverything() {
+        assertFalseViolations(grid);
+        assertAllFreed(grid);
+    }
+
+    @Test
+    void theGpuSessionSelfCheckPassesOnTheStandIn() throws Exception {
+        HostCuda.Result self = HostCuda.run(GpuSelfCheck.class, 300);
+        String out = String.join("\n", self.stdout());
+        assertEquals(0, self.exitCode(), "GpuSelfCheck exit status\n" + out + "\n" + self.stderr());
+        int cases = GpuSelfCheck.cases().size() + KernelSources.KERNELS.size();
+        assertTrue(out.contains("self-check: " + cases + "/" + cases + " passed"), out);
+        assertFalseViolations(self);
+    }
+
+    private static List<String[]> results() {
+        return grid.stdout().stream().filter(l -> l.startsWith("PASS\t") || l.startsWith("FAIL\t"))
+                .map(l -> l.split("\t", 4)).collect(Collectors.toList());
+    }
+
+    private static void assertFalseViolations(HostCuda.Result r) {
+        String violations = r.stderr().lines().filter(l -> l.startsWith("hostcuda VIOLATION")).collect(Collectors.joining("\n"));
+        assertEquals("", violations, "API misuse the stand-in reported");
+    }
+
+    private static void assertAllFreed(HostCuda.Result r) {
+        String exit = r.stderr().lines().filter(l -> l.startsWith("hostcuda EXIT")).findFirst().orElse(null);
+        assertTrue(exit != null, "the stand-in's exit report is missing; stderr:\n" + r.stderr());
+        assertEquals("hostcuda EXIT: allocations 0, streams 0, cublas 0, modules 0, programs 0, cudnn 0, rnn 0, "
+                + "rnndata 0, tensor 0, dropout 0, violations 0", exit, "objects alive at exit");
+    }
+}

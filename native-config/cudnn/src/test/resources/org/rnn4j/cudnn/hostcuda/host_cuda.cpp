@@ -1,0 +1,1083 @@
+// A host stand-in for the CUDA libraries rnn4j's cuDNN backend calls through the JavaCPP `cuda` preset: the CUDA
+// runtime and driver, cuBLAS, NVRTC and cuDNN's RNN forward, implemented on the CPU from their documented contracts.
+// The tests load it into a child JVM ahead of the real libraries (LD_PRELOAD; the stubs beside it carry the sonames
+// and symbol versions the JNI libraries link against), so the backend's own Java code — descriptors, weight
+// upload through cudnnGetRNNWeightParams, padded sequence I/O, cuBLAS's column-major GEMM, NVRTC, module loading
+// and cuLaunchKernel's argument array — runs end to end on a machine without a GPU.
+//
+// What it checks that a GPU would not report this plainly: every "device" pointer is checked against the live
+// allocations (size included) and every host pointer against them too, each descriptor against what cuDNN's API
+// reference requires, and misuse is printed as a "hostcuda VIOLATION" line besides returning an error status.
+// New allocations and the workspace are filled with NaN bytes. At exit it prints the objects still alive.
+//
+// What it cannot check: the real libraries' numerics and speed, and their undocumented limits. Its cuDNN weight
+// space has a layout of its own (pseudo-layers last to first, biases before matrices, gaps between regions), so the
+// caller must use the addresses cudnnGetRNNWeightParams returns, as with the real library.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+#include "cuda_shim.h"
+#include "kernels.inc" // #include of every kernel source, written by the test
+
+namespace {
+
+std::recursive_mutex lock;
+#define GUARD std::lock_guard<std::recursive_mutex> guard(lock)
+
+int violations = 0;
+
+/** Reports misuse; the caller returns an error status as well. */
+void violation(const std::string& what) {
+    violations++;
+    std::fprintf(stderr, "hostcuda VIOLATION: %s\n", what.c_str());
+    std::fflush(stderr);
+}
+
+// ---- device memory: host heap blocks, tracked ----
+
+std::map<uintptr_t, size_t> allocations; // base → bytes
+
+/** The allocation holding [p, p + bytes), or false. */
+bool onDevice(const void* p, size_t bytes) {
+    uintptr_t a = (uintptr_t) p;
+    auto it = allocations.upper_bound(a);
+    if (it == allocations.begin()) return false;
+    --it;
+    return a >= it->first && a + bytes <= it->first + it->second;
+}
+
+bool touchesDevice(const void* p, size_t bytes) {
+    uintptr_t a = (uintptr_t) p;
+    for (auto& e : allocations) {
+        if (a < e.first + e.second && a + std::max<size_t>(bytes, 1) > e.first) return true;
+    }
+    return false;
+}
+
+/** Checks a device range; logs and returns false when it is not inside one allocation. */
+bool device(const void* p, size_t bytes, const std::string& what) {
+    if (p != nullptr && onDevice(p, bytes)) return true;
+    violation(what + ": " + std::to_string(bytes) + " bytes at " + std::to_string((uintptr_t) p)
+              + " are not inside one device allocation");
+    return false;
+}
+
+bool host(const void* p, size_t bytes, const std::string& what) {
+    if (p != nullptr && !touchesDevice(p, bytes)) return true;
+    violation(what + ": " + std::to_string(bytes) + " bytes at " + std::to_string((uintptr_t) p)
+              + (p == nullptr ? " (NULL)" : " overlap device memory") + " where host memory is expected");
+    return false;
+}
+
+// ---- live objects of each kind, so a destroyed or foreign handle is caught ----
+
+struct Registry {
+    const char* kind;
+    std::set<void*> live;
+    long created = 0;
+    void* add(void* p) { live.insert(p); created++; return p; }
+    bool has(const void* p) const { return live.count(const_cast<void*>(p)) != 0; }
+    bool remove(void* p, const std::string& op) {
+        if (live.erase(p)) return true;
+        violation(op + ": " + kind + " " + std::to_string((uintptr_t) p) + " is not alive (destroyed twice, or never created)");
+        return false;
+    }
+};
+
+Registry streams{"stream"}, blasHandles{"cuBLAS handle"}, modules{"module"}, programs{"NVRTC program"},
+        dnnHandles{"cuDNN handle"}, rnnDescs{"RNN descriptor"}, dataDescs{"RNN data descriptor"},
+        tensorDescs{"tensor descriptor"}, dropoutDescs{"dropout descriptor"};
+
+struct Report {
+    ~Report() {
+        std::fprintf(stderr, "hostcuda EXIT: allocations %zu, streams %zu, cublas %zu, modules %zu, programs %zu, "
+                     "cudnn %zu, rnn %zu, rnndata %zu, tensor %zu, dropout %zu, violations %d\n",
+                     allocations.size(), streams.live.size(), blasHandles.live.size(), modules.live.size(),
+                     programs.live.size(), dnnHandles.live.size(), rnnDescs.live.size(), dataDescs.live.size(),
+                     tensorDescs.live.size(), dropoutDescs.live.size(), violations);
+    }
+} report;
+
+/** Armed through cudaDeviceSetLimit(FAULT_LIMIT, k): the k-th fallible call from then on fails, once. */
+const int FAULT_LIMIT = 0x52344A, LIVE_LIMIT = 0x52344B;
+long long faultAt = 0, faultCalls = 0;
+
+bool fault(const char* function) {
+    if (faultAt == 0 || ++faultCalls < faultAt) return false;
+    faultAt = 0;
+    std::fprintf(stderr, "hostcuda FAULT injected into %s\n", function);
+    return true;
+}
+
+size_t liveObjects() {
+    size_t n = allocations.size();
+    for (Registry* r : {&streams, &blasHandles, &modules, &programs, &dnnHandles, &rnnDescs, &dataDescs, &tensorDescs, &dropoutDescs}) n += r->live.size();
+    return n;
+}
+
+bool stream(void* s, const std::string& op) {
+    if (s == nullptr || streams.has(s)) return true;
+    violation(op + ": stream " + std::to_string((uintptr_t) s) + " is not alive");
+    return false;
+}
+
+// ---- half precision (IEEE binary16), round to nearest even ----
+
+float halfToFloat(uint16_t h) {
+    uint32_t sign = (uint32_t) (h >> 15) << 31, exp = (h >> 10) & 31, man = h & 1023, bits;
+    if (exp == 31) bits = sign | 0x7f800000u | (man << 13);
+    else if (exp != 0) bits = sign | ((exp + 112) << 23) | (man << 13);
+    else if (man == 0) bits = sign;
+    else { float f = std::ldexp((float) man, -24); return sign ? -f : f; }
+    float f;
+    std::memcpy(&f, &bits, 4);
+    return f;
+}
+
+uint16_t floatToHalf(float f) {
+    uint32_t x;
+    std::memcpy(&x, &f, 4);
+    uint16_t sign = (uint16_t) ((x >> 16) & 0x8000);
+    uint32_t abs = x & 0x7fffffffu;
+    if (abs > 0x7f800000u) return sign | 0x7e00;                  // NaN
+    if (abs >= 0x477ff000u) return sign | 0x7c00;                 // rounds to ±Inf
+    if (abs < 0x38800000u) {                                      // subnormal or zero in half
+        float a;
+        std::memcpy(&a, &abs, 4);
+        return sign | (uint16_t) std::nearbyint(a * 16777216.0f); // units of 2^-24, ties to even
+    }
+    uint32_t mant = abs + 0xfff + ((abs >> 13) & 1);              // round to nearest even at bit 13
+    return sign | (uint16_t) ((mant - 0x38000000u) >> 13);
+}
+
+double load(const void* base, size_t index, bool half) {
+    if (half) return halfToFloat(((const uint16_t*) base)[index]);
+    return ((const float*) base)[index];
+}
+
+void store(void* base, size_t index, double v, bool half) {
+    if (half) ((uint16_t*) base)[index] = floatToHalf((float) v);
+    else ((float*) base)[index] = (float) v;
+}
+
+/** v as the storage type holds it. */
+double stored(double v, bool half) { return half ? halfToFloat(floatToHalf((float) v)) : (double) (float) v; }
+
+} // namespace
+
+// ============================================================ CUDA runtime (libcudart.so.13)
+
+extern "C" {
+
+int cudaGetDeviceCount(int* count) { *count = 1; return 0; }
+
+int cudaSetDevice(int device) {
+    GUARD;
+    if (fault("cudaSetDevice")) return 2;
+    if (device == 0) return 0;
+    violation("cudaSetDevice(" + std::to_string(device) + "): the stand-in has device 0 only");
+    return 101; // cudaErrorInvalidDevice
+}
+
+int cudaGetDeviceProperties(void* prop, int device) {
+    if (device != 0) return 101;
+    // cudaDeviceProp of CUDA 13: char name[256] at 0, int major at 360, int minor at 364 (offsets of the header).
+    std::memset(prop, 0, 256);
+    std::strcpy((char*) prop, "rnn4j host stand-in");
+    int major = 9, minor = 0;
+    std::memcpy((char*) prop + 360, &major, 4);
+    std::memcpy((char*) prop + 364, &minor, 4);
+    return 0;
+}
+
+const char* cudaGetErrorName(int error) {
+    switch (error) {
+        case 0: return "cudaSuccess";
+        case 1: return "cudaErrorInvalidValue";
+        case 2: return "cudaErrorMemoryAllocation";
+        case 101: return "cudaErrorInvalidDevice";
+        case 400: return "cudaErrorInvalidResourceHandle";
+        default: return "cudaErrorUnknown";
+    }
+}
+
+int cudaMalloc(void** p, size_t bytes) {
+    GUARD;
+    if (fault("cudaMalloc")) return 2; // cudaErrorMemoryAllocation
+    if (bytes == 0) { *p = nullptr; return 0; }
+    void* block = std::malloc(bytes);
+    if (block == nullptr) return 2;
+    std::memset(block, 0xff, bytes); // NaN in float and in half: what nobody wrote shows
+    allocations[(uintptr_t) block] = bytes;
+    *p = block;
+    return 0;
+}
+
+int cudaFree(void* p) {
+    GUARD;
+    if (p == nullptr) return 0;
+    auto it = allocations.find((uintptr_t) p);
+    if (it == allocations.end()) {
+        violation("cudaFree(" + std::to_string((uintptr_t) p) + "): not the start of a live allocation (double free?)");
+        return 1;
+    }
+    std::free(p);
+    allocations.erase(it);
+    return 0;
+}
+
+int cudaStreamCreate(void** s) {
+    GUARD;
+    if (fault("cudaStreamCreate")) return 2;
+    *s = streams.add(new char[16]);
+    return 0;
+}
+
+int cudaStreamDestroy(void* s) {
+    GUARD;
+    if (!streams.remove(s, "cudaStreamDestroy")) return 400;
+    delete[] (char*) s;
+    return 0;
+}
+
+int cudaStreamSynchronize(void* s) {
+    GUARD;
+    if (fault("cudaStreamSynchronize")) return 2;
+    return stream(s, "cudaStreamSynchronize") ? 0 : 400;
+}
+
+int cudaMemcpyAsync(void* dst, const void* src, size_t bytes, int kind, void* s) {
+    GUARD;
+    if (fault("cudaMemcpyAsync")) return 2;
+    if (!stream(s, "cudaMemcpyAsync")) return 400;
+    if (bytes == 0) return 0;
+    bool ok;
+    switch (kind) {
+        case 1: ok = host(src, bytes, "cudaMemcpyAsync host-to-device source") & device(dst, bytes, "cudaMemcpyAsync host-to-device destination"); break;
+        case 2: ok = device(src, bytes, "cudaMemcpyAsync device-to-host source") & host(dst, bytes, "cudaMemcpyAsync device-to-host destination"); break;
+        case 3: ok = device(src, bytes, "cudaMemcpyAsync device-to-device source") & device(dst, bytes, "cudaMemcpyAsync device-to-device destination"); break;
+        default: violation("cudaMemcpyAsync: kind " + std::to_string(kind) + " (rnn4j names the direction)"); ok = false;
+    }
+    if (!ok) return 1;
+    std::memmove(dst, src, bytes);
+    return 0;
+}
+
+/** The tests' control channel: arm a fault (FAULT_LIMIT), read whether it is still armed, or count live objects. */
+int cudaDeviceSetLimit(int limit, size_t value) {
+    GUARD;
+    if (limit != FAULT_LIMIT) { violation("cudaDeviceSetLimit: rnn4j sets no limit"); return 1; }
+    faultAt = (long long) value;
+    faultCalls = 0;
+    return 0;
+}
+
+int cudaDeviceGetLimit(size_t* value, int limit) {
+    GUARD;
+    if (limit == FAULT_LIMIT) *value = (size_t) faultAt;
+    else if (limit == LIVE_LIMIT) *value = liveObjects();
+    else { violation("cudaDeviceGetLimit: rnn4j reads no limit"); return 1; }
+    return 0;
+}
+
+} // extern "C"
+
+// ============================================================ CUDA driver (libcuda.so.1): modules and launches
+
+namespace {
+
+/** Converts one kernelParams entry to the kernel's parameter type, checking pointers against device memory. */
+template <class T> struct Param { static T get(void* p, const char*) { return *(T*) p; } };
+template <class T> struct Param<T*> {
+    static T* get(void* p, const char* kernel) {
+        T* v = *(T**) p;
+        if (v != nullptr && !onDevice(v, 0)) violation(std::string(kernel) + ": a pointer argument is not device memory");
+        return v;
+    }
+};
+
+struct Function {
+    std::string name;
+    void (*invoke)(void**, long long, const char*);
+};
+
+template <class... P, std::size_t... I>
+void runThreads(void (*kernel)(P...), void** params, long long threads, const char* name, std::index_sequence<I...>) {
+    auto args = std::make_tuple(Param<P>::get(params[I], name)...);
+    blockDim = {256, 1, 1};
+    for (long long t = threads - 1; t >= 0; t--) { // descending, as the emulated device: no thread may see another's output
+        blockIdx = {(unsigned) (t / 256), 0, 0};
+        threadIdx = {(unsigned) (t % 256), 0, 0};
+        std::apply(kernel, args);
+    }
+}
+
+template <class... P> void runAll(void (*kernel)(P...), void** params, long long threads, const char* name) {
+    runThreads(kernel, params, threads, name, std::index_sequence_for<P...>{});
+}
+
+#define RNN4J_ENTRY(k) {#k, [](void** p, long long n, const char* name) { runAll(k, p, n, name); }},
+
+const std::vector<Function> FUNCTIONS = {
+#include "entries.inc" // RNN4J_ENTRY(rnn4j_x) for every entry point, written by the test
+};
+
+struct Module { std::vector<std::string> entries; };
+
+} // namespace
+
+extern "C" {
+
+int cuGetErrorName(int error, const char** name) {
+    switch (error) {
+        case 0: *name = "CUDA_SUCCESS"; return 0;
+        case 1: *name = "CUDA_ERROR_INVALID_VALUE"; return 0;
+        case 2: *name = "CUDA_ERROR_OUT_OF_MEMORY"; return 0;
+        case 218: *name = "CUDA_ERROR_INVALID_PTX"; return 0;
+        case 400: *name = "CUDA_ERROR_INVALID_HANDLE"; return 0;
+        case 500: *name = "CUDA_ERROR_NOT_FOUND"; return 0;
+        default: *name = nullptr; return 1;
+    }
+}
+
+/** The "PTX" of the stand-in NVRTC: one ".visible .entry NAME" line per kernel the source defines. */
+int cuModuleLoadData(void** module, const void* image) {
+    GUARD;
+    if (fault("cuModuleLoadData")) return 2; // CUDA_ERROR_OUT_OF_MEMORY
+    std::string text((const char*) image);
+    if (text.rfind("// rnn4j host stand-in PTX", 0) != 0) {
+        violation("cuModuleLoadData: the image is not PTX from the stand-in NVRTC");
+        return 218;
+    }
+    Module* m = new Module();
+    const std::string tag = ".visible .entry ";
+    for (size_t at = text.find(tag); at != std::string::npos; at = text.find(tag, at + 1)) {
+        size_t from = at + tag.size();
+        m->entries.push_back(text.substr(from, text.find('\n', from) - from));
+    }
+    *module = modules.add(m);
+    return 0;
+}
+
+int cuModuleGetFunction(void** function, void* module, const char* name) {
+    GUARD;
+    if (fault("cuModuleGetFunction")) return 2;
+    if (!modules.has(module)) { violation("cuModuleGetFunction: module is not loaded"); return 400; }
+    Module* m = (Module*) module;
+    if (std::find(m->entries.begin(), m->entries.end(), name) == m->entries.end()) {
+        violation(std::string("cuModuleGetFunction: the module has no entry ") + name);
+        return 500;
+    }
+    for (const Function& f : FUNCTIONS) {
+        if (f.name == name) { *function = (void*) &f; return 0; }
+    }
+    return 500;
+}
+
+int cuModuleUnload(void* module) {
+    GUARD;
+    if (!modules.remove(module, "cuModuleUnload")) return 400;
+    delete (Module*) module;
+    return 0;
+}
+
+int cuLaunchKernel(void* function, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
+                   unsigned shared, void* s, void** params, void** extra) {
+    GUARD;
+    if (fault("cuLaunchKernel")) return 2;
+    const Function* f = nullptr;
+    for (const Function& g : FUNCTIONS) if ((const void*) &g == function) f = &g;
+    if (f == nullptr) { violation("cuLaunchKernel: not a function from cuModuleGetFunction"); return 400; }
+    if (!stream(s, "cuLaunchKernel")) return 400;
+    if (gy != 1 || gz != 1 || by != 1 || bz != 1 || bx != 256 || shared != 0 || extra != nullptr || params == nullptr) {
+        violation("cuLaunchKernel(" + f->name + "): rnn4j's kernels take 1-D blocks of 256 threads, no shared memory "
+                  "and kernelParams (not extra)");
+        return 1;
+    }
+    f->invoke(params, (long long) gx * bx, f->name.c_str());
+    return 0;
+}
+
+} // extern "C"
+
+// ============================================================ cuBLAS (libcublas.so.13)
+
+namespace {
+struct BlasHandle { void* stream = nullptr; int mathMode = 0; };
+}
+
+extern "C" {
+
+int cublasCreate_v2(void** handle) {
+    GUARD;
+    if (fault("cublasCreate")) return 3; // CUBLAS_STATUS_ALLOC_FAILED
+    *handle = blasHandles.add(new BlasHandle());
+    return 0;
+}
+
+int cublasDestroy_v2(void* handle) {
+    GUARD;
+    if (!blasHandles.remove(handle, "cublasDestroy")) return 1; // CUBLAS_STATUS_NOT_INITIALIZED
+    delete (BlasHandle*) handle;
+    return 0;
+}
+
+int cublasSetStream_v2(void* handle, void* s) {
+    GUARD;
+    if (fault("cublasSetStream")) return 3;
+    if (!blasHandles.has(handle)) { violation("cublasSetStream: handle is not alive"); return 1; }
+    if (!stream(s, "cublasSetStream")) return 7; // CUBLAS_STATUS_INVALID_VALUE
+    ((BlasHandle*) handle)->stream = s;
+    return 0;
+}
+
+int cublasSetMathMode(void* handle, int mode) {
+    GUARD;
+    if (!blasHandles.has(handle)) { violation("cublasSetMathMode: handle is not alive"); return 1; }
+    ((BlasHandle*) handle)->mathMode = mode;
+    return 0;
+}
+
+const char* cublasGetStatusName(int status) {
+    switch (status) {
+        case 0: return "CUBLAS_STATUS_SUCCESS";
+        case 1: return "CUBLAS_STATUS_NOT_INITIALIZED";
+        case 3: return "CUBLAS_STATUS_ALLOC_FAILED";
+        case 7: return "CUBLAS_STATUS_INVALID_VALUE";
+        case 13: return "CUBLAS_STATUS_EXECUTION_FAILED";
+        default: return "CUBLAS_STATUS_INTERNAL_ERROR";
+    }
+}
+
+/**
+ * Column-major C[m×n] = alpha·op(A)·op(B) + beta·C as cuBLAS documents it (op: 0 N, 1 T), alpha and beta read from
+ * host memory (the default pointer mode), accumulated in double. beta = 0 ignores C's old contents (NaN included).
+ */
+int cublasSgemm_v2(void* handle, int transa, int transb, int m, int n, int k, const float* alpha, const float* a,
+                   int lda, const float* b, int ldb, const float* beta, float* c, int ldc) {
+    GUARD;
+    if (fault("cublasSgemm")) return 13; // CUBLAS_STATUS_EXECUTION_FAILED
+    if (!blasHandles.has(handle)) { violation("cublasSgemm: handle is not alive"); return 1; }
+    BlasHandle* h = (BlasHandle*) handle;
+    if (m < 0 || n < 0 || k < 0 || (transa != 0 && transa != 1) || (transb != 0 && transb != 1)) return 7;
+    int aRows = transa ? k : m, aCols = transa ? m : k, bRows = transb ? n : k, bCols = transb ? k : n;
+    if (lda < std::max(1, aRows) || ldb < std::max(1, bRows) || ldc < std::max(1, m)) {
+        violation("cublasSgemm: leading dimension below the column height");
+        return 7;
+    }
+    if (h->mathMode != 0) violation("cublasSgemm: math mode " + std::to_string(h->mathMode) + " (rnn4j wants plain FP32)");
+    if (!host(alpha, 4, "cublasSgemm alpha") || !host(beta, 4, "cublasSgemm beta")) return 7;
+    if (m == 0 || n == 0) return 0;
+    bool ok = device(c, 4 * ((size_t) (n - 1) * ldc + m), "cublasSgemm C");
+    if (k > 0) {
+        ok &= device(a, 4 * ((size_t) (aCols - 1) * lda + aRows), "cublasSgemm A");
+        ok &= device(b, 4 * ((size_t) (bCols - 1) * ldb + bRows), "cublasSgemm B");
+    }
+    if (!ok) return 7;
+    for (int col = 0; col < n; col++) {
+        for (int row = 0; row < m; row++) {
+            double s = 0;
+            for (int x = 0; x < k; x++) {
+                double av = transa ? a[(size_t) row * lda + x] : a[(size_t) x * lda + row];
+                double bv = transb ? b[(size_t) x * ldb + col] : b[(size_t) col * ldb + x];
+                s += av * bv;
+            }
+            float& out = c[(size_t) col * ldc + row];
+            out = (float) (*beta == 0.0f ? *alpha * s : *alpha * s + (double) *beta * out);
+        }
+    }
+    return 0;
+}
+
+} // extern "C"
+
+// ============================================================ NVRTC (libnvrtc.so.13)
+
+namespace {
+struct Program { std::string source, name, ptx, log; std::map<std::string, std::string> headers; bool compiled = false; };
+}
+
+extern "C" {
+
+const char* nvrtcGetErrorString(int result) {
+    switch (result) {
+        case 0: return "NVRTC_SUCCESS";
+        case 1: return "NVRTC_ERROR_OUT_OF_MEMORY";
+        case 3: return "NVRTC_ERROR_INVALID_INPUT";
+        case 4: return "NVRTC_ERROR_INVALID_PROGRAM";
+        case 5: return "NVRTC_ERROR_INVALID_OPTION";
+        case 6: return "NVRTC_ERROR_COMPILATION";
+        default: return "NVRTC_ERROR_INTERNAL_ERROR";
+    }
+}
+
+int nvrtcCreateProgram(void** prog, const char* src, const char* name, int numHeaders, const char* const* headers,
+                       const char* const* includeNames) {
+    GUARD;
+    if (fault("nvrtcCreateProgram")) return 1;
+    if (src == nullptr || numHeaders < 0) return 3;
+    Program* p = new Program();
+    p->source = src;
+    p->name = name == nullptr ? "default_program" : name;
+    for (int i = 0; i < numHeaders; i++) p->headers[includeNames[i]] = headers[i];
+    *prog = programs.add(p);
+    return 0;
+}
+
+/**
+ * "Compiles" by checking what NVRTC would need: every #include "…" is among the headers given, the options name a
+ * virtual architecture and C++17; the PTX lists the source's extern "C" __global__ entry points.
+ */
+int nvrtcCompileProgram(void* prog, int numOptions, const char* const* options) {
+    GUARD;
+    if (fault("nvrtcCompileProgram")) return 1;
+    if (!programs.has(prog)) { violation("nvrtcCompileProgram: program is not alive"); return 4; }
+    Program* p = (Program*) prog;
+    bool arch = false, std17 = false;
+    for (int i = 0; i < numOptions; i++) {
+        std::string o = options[i];
+        if (o.rfind("--gpu-architecture=compute_", 0) == 0) arch = true;
+        else if (o == "-std=c++17") std17 = true;
+        else { p->log = "unknown option " + o; return 5; }
+    }
+    if (!arch || !std17) { p->log = "expected --gpu-architecture=compute_XY and -std=c++17"; return 5; }
+    const std::string inc = "#include \"";
+    for (size_t at = p->source.find(inc); at != std::string::npos; at = p->source.find(inc, at + 1)) {
+        size_t from = at + inc.size();
+        std::string header = p->source.substr(from, p->source.find('"', from) - from);
+        if (!p->headers.count(header)) { p->log = p->name + ": cannot open source file \"" + header + "\""; return 6; }
+    }
+    p->ptx = "// rnn4j host stand-in PTX of " + p->name + "\n";
+    const std::string global = "extern \"C\" __global__ void ";
+    for (size_t at = p->source.find(global); at != std::string::npos; at = p->source.find(global, at + 1)) {
+        size_t from = at + global.size();
+        p->ptx += ".visible .entry " + p->source.substr(from, p->source.find('(', from) - from) + "\n";
+    }
+    p->compiled = true;
+    return 0;
+}
+
+int nvrtcGetPTXSize(void* prog, size_t* size) {
+    GUARD;
+    if (!programs.has(prog) || !((Program*) prog)->compiled) { violation("nvrtcGetPTXSize: no compiled program"); return 4; }
+    *size = ((Program*) prog)->ptx.size() + 1;
+    return 0;
+}
+
+int nvrtcGetPTX(void* prog, char* ptx) {
+    GUARD;
+    if (!programs.has(prog) || !((Program*) prog)->compiled) { violation("nvrtcGetPTX: no compiled program"); return 4; }
+    std::memcpy(ptx, ((Program*) prog)->ptx.c_str(), ((Program*) prog)->ptx.size() + 1);
+    return 0;
+}
+
+int nvrtcGetProgramLogSize(void* prog, size_t* size) {
+    GUARD;
+    if (!programs.has(prog)) return 4;
+    *size = ((Program*) prog)->log.size() + 1;
+    return 0;
+}
+
+int nvrtcGetProgramLog(void* prog, char* log) {
+    GUARD;
+    if (!programs.has(prog)) return 4;
+    std::memcpy(log, ((Program*) prog)->log.c_str(), ((Program*) prog)->log.size() + 1);
+    return 0;
+}
+
+int nvrtcDestroyProgram(void** prog) {
+    GUARD;
+    if (!programs.remove(*prog, "nvrtcDestroyProgram")) return 4;
+    delete (Program*) *prog;
+    *prog = nullptr;
+    return 0;
+}
+
+} // extern "C"
+
+// ============================================================ cuDNN 9 (libcudnn_graph / _ops / _adv .so.9)
+
+namespace {
+
+// cuDNN 9 status codes (cudnn_graph.h)
+const int OK = 0, BAD_PARAM = 2000, NOT_SUPPORTED = 3000, EXECUTION_FAILED = 5000;
+const int FLOAT = 0, HALF = 2;
+const int RNN_RELU = 0, RNN_TANH = 1, LSTM = 2, GRU = 3;
+const int SEQ_MAJOR_UNPACKED = 0, SEQ_MAJOR_PACKED = 1, BATCH_MAJOR_UNPACKED = 2;
+
+struct Handle { void* stream = nullptr; };
+struct Dropout { bool set = false; float p = 0; };
+struct Tensor { bool set = false; int dataType = 0, nbDims = 0; int dims[8] = {}, strides[8] = {}; };
+struct RnnData { bool set = false; int dataType = 0, layout = 0, maxSeqLength = 0, batch = 0, vectorSize = 0; std::vector<int> lengths; double fill = 0; };
+struct Rnn {
+    bool set = false;
+    int algo, cellMode, biasMode, dirMode, inputMode, dataType, mathPrec, mathType, inputSize, hiddenSize, projSize, numLayers;
+    unsigned auxFlags;
+    int dirs() const { return dirMode == 1 ? 2 : 1; }
+    int gates() const { return cellMode == LSTM ? 4 : cellMode == GRU ? 3 : 1; }
+    bool projected() const { return cellMode == LSTM && projSize < hiddenSize; }
+    int ids() const { return 2 * gates() + (projected() ? 1 : 0); }
+    int layerInput(int layer) const { return layer == 0 ? inputSize : dirs() * projSize; }
+    size_t elementBytes() const { return dataType == HALF ? 2 : 4; }
+};
+
+/** Where one (pseudoLayer, linLayerID) lives in the weight space (byte offsets; bias −1 when there is none). */
+struct Region { long long matrix, bias; int rows, cols; };
+
+/**
+ * The stand-in's own weight space layout: pseudo-layers from last to first; within one, all biases (IDs in reverse
+ * order) and then all matrices, each region 64-byte aligned with a 32-byte gap after it.
+ */
+std::map<std::pair<int, int>, Region> layoutOf(const Rnn& r, size_t* total) {
+    std::map<std::pair<int, int>, Region> regions;
+    size_t at = 0;
+    auto take = [&](size_t bytes) { at = (at + 63) / 64 * 64; size_t here = at; at += bytes + 32; return (long long) here; };
+    int g = r.gates();
+    for (int pseudo = r.numLayers * r.dirs() - 1; pseudo >= 0; pseudo--) {
+        int layer = pseudo / r.dirs();
+        for (int id = r.ids() - 1; id >= 0; id--) {
+            Region& reg = regions[{pseudo, id}];
+            if (id == 2 * g) { reg.rows = r.projSize; reg.cols = r.hiddenSize; reg.bias = -1; continue; }
+            reg.rows = r.hiddenSize;
+            reg.cols = id < g ? r.layerInput(layer) : r.projSize;
+            reg.bias = take(r.hiddenSize * r.elementBytes());
+        }
+        for (int id = 0; id < r.ids(); id++) {
+            Region& reg = regions[{pseudo, id}];
+            reg.matrix = take((size_t) reg.rows * reg.cols * r.elementBytes());
+        }
+    }
+    *total = at;
+    return regions;
+}
+
+size_t workspaceBytes(const Rnn& r, const RnnData& x) {
+    // room for every step's gate pre-activations of one layer, in float
+    return 4 * (size_t) x.maxSeqLength * x.batch * r.gates() * r.hiddenSize * r.dirs() + 256;
+}
+
+bool tensorIs(const Tensor* t, int a, int b, int c) {
+    return t->set && t->nbDims == 3 && t->dims[0] == a && t->dims[1] == b && t->dims[2] == c && t->strides[2] == 1
+           && t->strides[1] == c && t->strides[0] == b * c;
+}
+
+/** Element index of step t of sequence n in an RNN data tensor (packed: lengths non-increasing, checked at set). */
+size_t slot(const RnnData& d, int t, int n) {
+    switch (d.layout) {
+        case SEQ_MAJOR_UNPACKED: return ((size_t) t * d.batch + n) * d.vectorSize;
+        case BATCH_MAJOR_UNPACKED: return ((size_t) n * d.maxSeqLength + t) * d.vectorSize;
+        default: {
+            size_t before = 0;
+            for (int s = 0; s < t; s++) for (int m = 0; m < d.batch; m++) if (d.lengths[m] > s) before++;
+            return (before + n) * d.vectorSize;
+        }
+    }
+}
+
+size_t dataBytes(const RnnData& d, size_t elementBytes) {
+    if (d.layout == SEQ_MAJOR_PACKED) {
+        size_t steps = 0;
+        for (int len : d.lengths) steps += len;
+        return steps * d.vectorSize * elementBytes;
+    }
+    return (size_t) d.maxSeqLength * d.batch * d.vectorSize * elementBytes;
+}
+
+double sigmoid(double v) { return 1 / (1 + std::exp(-v)); }
+
+/**
+ * cudnnRNNForward's documented equations (cuDNN API reference, cudnnRNNMode_t), in double:
+ *   RNN:  h = act(W x + bW + R h' + bR), act = ReLU or tanh
+ *   LSTM: i, f, o = σ(W_g x + bW_g + R_g h' + bR_g), c~ = tanh(W_c x + bW_c + R_c h' + bR_c),
+ *         c = f·c' + i·c~, h = o·tanh(c); with projection h = P·h (recurrent and output)
+ *   GRU:  r, z = σ(…), n = tanh(W_n x + bW_n + r·(R_n h' + bR_n)), h = (1 − z)·n + z·h'
+ * linLayerIDs: LSTM 0..3 i, f, c~, o on x and 4..7 on h, 8 the projection; GRU 0..2 r, z, n on x and 3..5 on h;
+ * RNN 0 on x, 1 on h. Each sequence runs for its own length; the backward direction from its last step. With half
+ * data every stored h and c is rounded to half after each step.
+ */
+void forward(const Rnn& r, const RnnData& xd, const RnnData& yd, const void* x, void* y, const void* hx, void* hy,
+             const void* cx, void* cy, const unsigned char* w, void* work, size_t workBytes) {
+    bool half = r.dataType == HALF;
+    size_t total;
+    auto regions = layoutOf(r, &total);
+    int H = r.hiddenSize, S = r.projSize, N = xd.batch, T = xd.maxSeqLength, D = r.dirs(), g = r.gates();
+    std::memset(work, 0xff, workBytes);
+    auto matrix = [&](int pseudo, int id) { return w + regions[{pseudo, id}].matrix; };
+    auto bias = [&](int pseudo, int id) { return w + regions[{pseudo, id}].bias; };
+    // layer input per (t, n): vectors of width C
+    std::vector<double> in((size_t) T * N * r.inputSize, 0.0);
+    int C = r.inputSize;
+    for (int n = 0; n < N; n++)
+        for (int t = 0; t < xd.lengths[n]; t++)
+            for (int k = 0; k < C; k++) in[((size_t) t * N + n) * C + k] = load(x, slot(xd, t, n) + k, half);
+    for (int layer = 0; layer < r.numLayers; layer++) {
+        std::vector<double> out((size_t) T * N * D * S, 0.0);
+        for (int dir = 0; dir < D; dir++) {
+            int pseudo = layer * D + dir;
+            for (int n = 0; n < N; n++) {
+                std::vector<double> h(S, 0.0), c(H, 0.0);
+                size_t hAt = ((size_t) pseudo * N + n) * S, cAt = ((size_t) pseudo * N + n) * H;
+                if (hx) for (int k = 0; k < S; k++) h[k] = load(hx, hAt + k, half);
+                if (cx && r.cellMode == LSTM) for (int k = 0; k < H; k++) c[k] = load(cx, cAt + k, half);
+                int len = xd.lengths[n];
+                for (int step = 0; step < len; step++) {
+                    int t = dir == 0 ? step : len - 1 - step;
+                    const double* xt = &in[((size_t) t * N + n) * C];
+                    // a[gate][k] = W_g x + bW_g, b[gate][k] = R_g h' + bR_g
+                    std::vector<double> a((size_t) g * H), b((size_t) g * H);
+                    for (int gate = 0; gate < g; gate++) {
+                        const unsigned char* wm = matrix(pseudo, gate);
+                        const unsigned char* rm = matrix(pseudo, g + gate);
+                        for (int k = 0; k < H; k++) {
+                            double sa = load(bias(pseudo, gate), k, half), sb = load(bias(pseudo, g + gate), k, half);
+                            for (int j = 0; j < C; j++) sa += load(wm, (size_t) k * C + j, half) * xt[j];
+                            for (int j = 0; j < S; j++) sb += load(rm, (size_t) k * S + j, half) * h[j];
+                            a[(size_t) gate * H + k] = sa;
+                            b[(size_t) gate * H + k] = sb;
+                        }
+                    }
+                    std::vector<double> full(H);
+                    for (int k = 0; k < H; k++) {
+                        if (r.cellMode == RNN_RELU || r.cellMode == RNN_TANH) {
+                            double v = a[k] + b[k];
+                            full[k] = r.cellMode == RNN_RELU ? (v > 0 ? v : (v == v ? 0.0 : v)) : std::tanh(v);
+                        } else if (r.cellMode == LSTM) {
+                            double i = sigmoid(a[k] + b[k]), f = sigmoid(a[H + k] + b[H + k]);
+                            double cand = std::tanh(a[2 * H + k] + b[2 * H + k]), o = sigmoid(a[3 * H + k] + b[3 * H + k]);
+                            c[k] = stored(f * c[k] + i * cand, half);
+                            full[k] = o * std::tanh(c[k]);
+                        } else {
+                            double rr = sigmoid(a[k] + b[k]), z = sigmoid(a[H + k] + b[H + k]);
+                            double nn = std::tanh(a[2 * H + k] + rr * b[2 * H + k]);
+                            full[k] = (1 - z) * nn + z * h[k];
+                        }
+                    }
+                    if (r.projected()) {
+                        const unsigned char* pm = matrix(pseudo, 2 * g);
+                        for (int k = 0; k < S; k++) {
+                            double s = 0;
+                            for (int j = 0; j < H; j++) s += load(pm, (size_t) k * H + j, half) * full[j];
+                            h[k] = stored(s, half);
+                        }
+                    } else {
+                        for (int k = 0; k < S; k++) h[k] = stored(full[k], half);
+                    }
+                    for (int k = 0; k < S; k++) out[((size_t) t * N + n) * D * S + dir * S + k] = h[k];
+                }
+                if (hy) for (int k = 0; k < S; k++) store(hy, hAt + k, h[k], half);
+                if (cy && r.cellMode == LSTM) for (int k = 0; k < H; k++) store(cy, cAt + k, c[k], half);
+            }
+        }
+        in.swap(out);
+        C = D * S;
+    }
+    for (int n = 0; n < N; n++) {
+        for (int t = 0; t < (yd.layout == SEQ_MAJOR_PACKED ? yd.lengths[n] : T); t++) {
+            size_t at = slot(yd, t, n);
+            for (int k = 0; k < C; k++) {
+                double v = t < yd.lengths[n] ? in[((size_t) t * N + n) * C + k] : yd.fill;
+                store(y, at + k, v, half);
+            }
+        }
+    }
+}
+
+template <class T> T* live(Registry& reg, void* p, const char* op) {
+    if (reg.has(p)) return (T*) p;
+    violation(std::string(op) + ": " + reg.kind + " " + std::to_string((uintptr_t) p) + " is not alive");
+    return nullptr;
+}
+
+} // namespace
+
+extern "C" {
+
+size_t cudnnGetVersion() { return 91900; }
+
+const char* cudnnGetErrorString(int status) {
+    switch (status) {
+        case OK: return "CUDNN_STATUS_SUCCESS";
+        case BAD_PARAM: return "CUDNN_STATUS_BAD_PARAM";
+        case NOT_SUPPORTED: return "CUDNN_STATUS_NOT_SUPPORTED";
+        case EXECUTION_FAILED: return "CUDNN_STATUS_EXECUTION_FAILED";
+        default: return "CUDNN_STATUS_INTERNAL_ERROR";
+    }
+}
+
+int cudnnCreate(void** h) { GUARD; if (fault("cudnnCreate")) return EXECUTION_FAILED; *h = dnnHandles.add(new Handle()); return OK; }
+
+int cudnnDestroy(void* h) {
+    GUARD;
+    if (!dnnHandles.remove(h, "cudnnDestroy")) return BAD_PARAM;
+    delete (Handle*) h;
+    return OK;
+}
+
+int cudnnSetStream(void* h, void* s) {
+    GUARD;
+    if (fault("cudnnSetStream")) return EXECUTION_FAILED;
+    Handle* handle = live<Handle>(dnnHandles, h, "cudnnSetStream");
+    if (handle == nullptr || !stream(s, "cudnnSetStream")) return BAD_PARAM;
+    handle->stream = s;
+    return OK;
+}
+
+int cudnnCreateDropoutDescriptor(void** d) { GUARD; if (fault("cudnnCreateDropoutDescriptor")) return EXECUTION_FAILED; *d = dropoutDescs.add(new Dropout()); return OK; }
+
+int cudnnDestroyDropoutDescriptor(void* d) {
+    GUARD;
+    if (!dropoutDescs.remove(d, "cudnnDestroyDropoutDescriptor")) return BAD_PARAM;
+    delete (Dropout*) d;
+    return OK;
+}
+
+int cudnnSetDropoutDescriptor(void* d, void* h, float p, void* states, size_t stateBytes, unsigned long long seed) {
+    GUARD;
+    if (fault("cudnnSetDropoutDescriptor")) return EXECUTION_FAILED;
+    Dropout* dd = live<Dropout>(dropoutDescs, d, "cudnnSetDropoutDescriptor");
+    if (dd == nullptr || live<Handle>(dnnHandles, h, "cudnnSetDropoutDescriptor") == nullptr) return BAD_PARAM;
+    if (p != 0 && (states == nullptr || stateBytes == 0)) {
+        violation("cudnnSetDropoutDescriptor: dropout > 0 needs RNG states");
+        return BAD_PARAM;
+    }
+    dd->set = true;
+    dd->p = p;
+    return OK;
+}
+
+int cudnnCreateTensorDescriptor(void** d) { GUARD; if (fault("cudnnCreateTensorDescriptor")) return EXECUTION_FAILED; *d = tensorDescs.add(new Tensor()); return OK; }
+
+int cudnnDestroyTensorDescriptor(void* d) {
+    GUARD;
+    if (!tensorDescs.remove(d, "cudnnDestroyTensorDescriptor")) return BAD_PARAM;
+    delete (Tensor*) d;
+    return OK;
+}
+
+int cudnnSetTensorNdDescriptor(void* d, int dataType, int nbDims, const int* dims, const int* strides) {
+    GUARD;
+    if (fault("cudnnSetTensorNdDescriptor")) return EXECUTION_FAILED;
+    Tensor* t = live<Tensor>(tensorDescs, d, "cudnnSetTensorNdDescriptor");
+    if (t == nullptr || nbDims < 3 || nbDims > 8) return BAD_PARAM; // cuDNN wants 3 to 8 dimensions here
+    for (int i = 0; i < nbDims; i++) if (dims[i] <= 0 || strides[i] <= 0) return BAD_PARAM;
+    t->set = true;
+    t->dataType = dataType;
+    t->nbDims = nbDims;
+    std::copy(dims, dims + nbDims, t->dims);
+    std::copy(strides, strides + nbDims, t->strides);
+    return OK;
+}
+
+int cudnnGetTensorNdDescriptor(void* d, int requested, int* dataType, int* nbDims, int* dims, int* strides) {
+    GUARD;
+    Tensor* t = live<Tensor>(tensorDescs, d, "cudnnGetTensorNdDescriptor");
+    if (t == nullptr || !t->set) return BAD_PARAM;
+    *dataType = t->dataType;
+    *nbDims = t->nbDims;
+    for (int i = 0; i < std::min(requested, t->nbDims); i++) { dims[i] = t->dims[i]; strides[i] = t->strides[i]; }
+    return OK;
+}
+
+int cudnnCreateRNNDescriptor(void** d) { GUARD; if (fault("cudnnCreateRNNDescriptor")) return EXECUTION_FAILED; *d = rnnDescs.add(new Rnn()); return OK; }
+
+int cudnnDestroyRNNDescriptor(void* d) {
+    GUARD;
+    if (!rnnDescs.remove(d, "cudnnDestroyRNNDescriptor")) return BAD_PARAM;
+    delete (Rnn*) d;
+    return OK;
+}
+
+int cudnnSetRNNDescriptor_v8(void* d, int algo, int cellMode, int biasMode, int dirMode, int inputMode, int dataType,
+                             int mathPrec, int mathType, int inputSize, int hiddenSize, int projSize, int numLayers,
+                             void* dropout, unsigned auxFlags) {
+    GUARD;
+    if (fault("cudnnSetRNNDescriptor_v8")) return EXECUTION_FAILED;
+    Rnn* r = live<Rnn>(rnnDescs, d, "cudnnSetRNNDescriptor_v8");
+    if (r == nullptr) return BAD_PARAM;
+    Dropout* dd = live<Dropout>(dropoutDescs, dropout, "cudnnSetRNNDescriptor_v8 dropoutDesc");
+    if (dd == nullptr || !dd->set) return BAD_PARAM;
+    std::string why;
+    if (algo < 0 || algo > 3) why = "algo";
+    else if (cellMode < 0 || cellMode > 3) why = "cellMode";
+    else if (biasMode < 0 || biasMode > 3) why = "biasMode";
+    else if (biasMode != 2) why = "biasMode other than CUDNN_RNN_DOUBLE_BIAS (the stand-in models double bias only)";
+    else if (dirMode != 0 && dirMode != 1) why = "dirMode";
+    else if (inputMode != 0) why = "inputMode other than CUDNN_LINEAR_INPUT";
+    else if (dataType != FLOAT && dataType != HALF) why = "dataType";
+    else if (mathPrec != FLOAT) why = "mathPrec (the stand-in models float math)";
+    else if (mathType < 0 || mathType > 3) why = "mathType";
+    else if (dataType == FLOAT && mathType == 1) why = "CUDNN_TENSOR_OP_MATH with float data (TF32 is CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION)";
+    else if (inputSize <= 0 || hiddenSize <= 0 || numLayers <= 0) why = "sizes must be positive";
+    else if (projSize <= 0 || projSize > hiddenSize) why = "projSize must be in [1, hiddenSize]";
+    else if (projSize != hiddenSize && cellMode != LSTM) why = "projSize < hiddenSize needs CUDNN_LSTM";
+    else if ((auxFlags & ~1u) != 0) why = "auxFlags";
+    if (!why.empty()) {
+        violation("cudnnSetRNNDescriptor_v8: " + why);
+        return BAD_PARAM;
+    }
+    *r = Rnn{true, algo, cellMode, biasMode, dirMode, inputMode, dataType, mathPrec, mathType, inputSize, hiddenSize,
+             projSize, numLayers, auxFlags};
+    return OK;
+}
+
+int cudnnGetRNNWeightSpaceSize(void* h, void* d, size_t* size) {
+    GUARD;
+    if (fault("cudnnGetRNNWeightSpaceSize")) return EXECUTION_FAILED;
+    Rnn* r = live<Rnn>(rnnDescs, d, "cudnnGetRNNWeightSpaceSize");
+    if (live<Handle>(dnnHandles, h, "cudnnGetRNNWeightSpaceSize") == nullptr || r == nullptr || !r->set) return BAD_PARAM;
+    layoutOf(*r, size);
+    return OK;
+}
+
+int cudnnGetRNNWeightParams(void* h, void* d, int pseudoLayer, size_t weightSpaceSize, const void* weightSpace,
+                            int linLayerID, void* mDesc, void** mAddr, void* bDesc, void** bAddr) {
+    GUARD;
+    if (fault("cudnnGetRNNWeightParams")) return EXECUTION_FAILED;
+    Rnn* r = live<Rnn>(rnnDescs, d, "cudnnGetRNNWeightParams");
+    if (live<Handle>(dnnHandles, h, "cudnnGetRNNWeightParams") == nullptr || r == nullptr || !r->set) return BAD_PARAM;
+    size_t total;
+    auto regions = layoutOf(*r, &total);
+    if (pseudoLayer < 0 || pseudoLayer >= r->numLayers * r->dirs() || linLayerID < 0 || linLayerID >= r->ids()) {
+        violation("cudnnGetRNNWeightParams: pseudoLayer " + std::to_string(pseudoLayer) + " / linLayerID "
+                  + std::to_string(linLayerID) + " out of range");
+        return BAD_PARAM;
+    }
+    if (weightSpaceSize < total || !device(weightSpace, total, "cudnnGetRNNWeightParams weightSpace")) return BAD_PARAM;
+    Region reg = regions[{pseudoLayer, linLayerID}];
+    const unsigned char* base = (const unsigned char*) weightSpace;
+    int dt = r->dataType;
+    if (mDesc) {
+        Tensor* m = live<Tensor>(tensorDescs, mDesc, "cudnnGetRNNWeightParams mDesc");
+        if (m == nullptr) return BAD_PARAM;
+        *m = Tensor{true, dt, 3, {1, reg.rows, reg.cols}, {reg.rows * reg.cols, reg.cols, 1}};
+    }
+    if (mAddr) *mAddr = (void*) (base + reg.matrix);
+    if (bDesc) {
+        Tensor* b = live<Tensor>(tensorDescs, bDesc, "cudnnGetRNNWeightParams bDesc");
+        if (b == nullptr) return BAD_PARAM;
+        if (reg.bias >= 0) *b = Tensor{true, dt, 3, {1, reg.rows, 1}, {reg.rows, 1, 1}};
+        else b->set = false;
+    }
+    if (bAddr) *bAddr = reg.bias >= 0 ? (void*) (base + reg.bias) : nullptr;
+    return OK;
+}
+
+int cudnnCreateRNNDataDescriptor(void** d) { GUARD; if (fault("cudnnCreateRNNDataDescriptor")) return EXECUTION_FAILED; *d = dataDescs.add(new RnnData()); return OK; }
+
+int cudnnDestroyRNNDataDescriptor(void* d) {
+    GUARD;
+    if (!dataDescs.remove(d, "cudnnDestroyRNNDataDescriptor")) return BAD_PARAM;
+    delete (RnnData*) d;
+    return OK;
+}
+
+int cudnnSetRNNDataDescriptor(void* d, int dataType, int layout, int maxSeqLength, int batch, int vectorSize,
+                              const int* lengths, void* paddingFill) {
+    GUARD;
+    if (fault("cudnnSetRNNDataDescriptor")) return EXECUTION_FAILED;
+    RnnData* rd = live<RnnData>(dataDescs, d, "cudnnSetRNNDataDescriptor");
+    if (rd == nullptr) return BAD_PARAM;
+    std::string why;
+    if (dataType != FLOAT && dataType != HALF) why = "dataType";
+    else if (layout < 0 || layout > 2) why = "layout";
+    else if (maxSeqLength <= 0 || batch <= 0 || vectorSize <= 0) why = "sizes must be positive";
+    else if (lengths == nullptr) why = "seqLengthArray is NULL";
+    else if (touchesDevice(lengths, 4 * (size_t) batch)) why = "seqLengthArray must be host memory";
+    if (why.empty()) {
+        for (int n = 0; n < batch; n++) {
+            // cuDNN: each length in [0, maxSeqLength] (rnn4j never passes 0; the stand-in accepts what cuDNN does)
+            if (lengths[n] < 0 || lengths[n] > maxSeqLength) why = "seqLengthArray[" + std::to_string(n) + "] = " + std::to_string(lengths[n]);
+            if (layout == SEQ_MAJOR_PACKED && n > 0 && lengths[n] > lengths[n - 1]) why = "packed layout needs non-increasing lengths";
+        }
+    }
+    if (!why.empty()) {
+        violation("cudnnSetRNNDataDescriptor: " + why);
+        return BAD_PARAM;
+    }
+    rd->set = true;
+    rd->dataType = dataType;
+    rd->layout = layout;
+    rd->maxSeqLength = maxSeqLength;
+    rd->batch = batch;
+    rd->vectorSize = vectorSize;
+    rd->lengths.assign(lengths, lengths + batch);
+    rd->fill = paddingFill == nullptr ? 0.0 : load(paddingFill, 0, dataType == HALF);
+    return OK;
+}
+
+int cudnnGetRNNTempSpaceSizes(void* h, void* d, int fwdMode, void* xDesc, size_t* work, size_t* reserve) {
+    GUARD;
+    if (fault("cudnnGetRNNTempSpaceSizes")) return EXECUTION_FAILED;
+    Rnn* r = live<Rnn>(rnnDescs, d, "cudnnGetRNNTempSpaceSizes");
+    RnnData* x = live<RnnData>(dataDescs, xDesc, "cudnnGetRNNTempSpaceSizes xDesc");
+    if (live<Handle>(dnnHandles, h, "cudnnGetRNNTempSpaceSizes") == nullptr || r == nullptr || x == nullptr || !r->set || !x->set) return BAD_PARAM;
+    if (fwdMode != 0 && fwdMode != 1) return BAD_PARAM;
+    if (work) *work = workspaceBytes(*r, *x);
+    if (reserve) *reserve = fwdMode == 0 ? 0 : workspaceBytes(*r, *x);
+    return OK;
+}
+
+int cudnnRNNForward(void* h, void* d, int fwdMode, const int* devSeqLengths, void* xDesc, const void* x, void* yDesc,
+                    void* y, void* hDesc, const void* hx, void* hy, void* cDesc, const void* cx, void* cy,
+                    size_t weightSpaceSize, const void* weightSpace, size_t workSpaceSize, void* workSpace,
+                    size_t reserveSpaceSize, void* reserveSpace) {
+    GUARD;
+    if (fault("cudnnRNNForward")) return EXECUTION_FAILED;
+    Handle* handle = live<Handle>(dnnHandles, h, "cudnnRNNForward");
+    Rnn* r = live<Rnn>(rnnDescs, d, "cudnnRNNForward");
+    RnnData* xd = live<RnnData>(dataDescs, xDesc, "cudnnRNNForward xDesc");
+    RnnData* yd = live<RnnData>(dataDescs, yDesc, "cudnnRNNForward yDesc");
+    Tensor* hd = live<Tensor>(tensorDescs, hDesc, "cudnnRNNForward hDesc");
+    if (!handle || !r || !xd || !yd || !hd || !r->set || !xd->set || !yd->set) return BAD_PARAM;
+    if (!stream(handle->stream, "cudnnRNNForward (the handle's stream)")) return BAD_PARAM;
+    if (fwdMode != 0) { violation("cudnnRNNForward: the stand-in runs CUDNN_FWD_MODE_INFERENCE only"); return NOT_SUPPORTED; }
+    int LD = r->numLayers * r->dirs(), N = xd->batch, S = r->projSize, H = r->hiddenSize;
+    size_t eb = r->elementBytes();
+    std::string why;
+    if (xd->dataType != r->dataType || yd->dataType != r->dataType) why = "x/y data type differs from the RNN's";
+    else if (xd->layout != yd->layout || xd->batch != yd->batch || xd->maxSeqLength != yd->maxSeqLength || xd->lengths != yd->lengths) why = "x and y descriptors disagree";
+    else if (xd->vectorSize != r->inputSize) why = "x vectorSize " + std::to_string(xd->vectorSize) + " != inputSize " + std::to_string(r->inputSize);
+    else if (yd->vectorSize != r->dirs() * S) why = "y vectorSize " + std::to_string(yd->vectorSize) + " != " + std::to_string(r->dirs() * S);
+    else if (xd->layout != SEQ_MAJOR_PACKED && !(r->auxFlags & 1)) why = "unpacked layouts need CUDNN_RNN_PADDED_IO_ENABLED";
+    else if (!tensorIs(hd, LD, N, S) || hd->dataType != r->dataType) why = "hDesc must be packed [numLayers·D, N, projSize]";
+    else if (r->cellMode == LSTM) {
+        Tensor* cd = live<Tensor>(tensorDescs, cDesc, "cudnnRNNForward cDesc");
+        if (cd == nullptr || !tensorIs(cd, LD, N, H) || cd->dataType != r->dataType) why = "cDesc must be packed [numLayers·D, N, hiddenSize]";
+    }
+    if (!why.empty()) { violation("cudnnRNNForward: " + why); return BAD_PARAM; }
+    size_t total;
+    layoutOf(*r, &total);
+    size_t work = workspaceBytes(*r, *xd);
+    bool ok = device(devSeqLengths, 4 * (size_t) N, "cudnnRNNForward devSeqLengths");
+    if (ok && !std::equal(xd->lengths.begin(), xd->lengths.end(), devSeqLengths)) {
+        violation("cudnnRNNForward: devSeqLengths differ from the descriptors' seqLengthArray");
+        ok = false;
+    }
+    ok &= device(x, dataBytes(*xd, eb), "cudnnRNNForward x") & device(y, dataBytes(*yd, eb), "cudnnRNNForward y");
+    size_t hBytes = (size_t) LD * N * S * eb, cBytes = (size_t) LD * N * H * eb;
+    if (hx) ok &= device(hx, hBytes, "cudnnRNNForward hx");
+    if (hy) ok &= device(hy, hBytes, "cudnnRNNForward hy");
+    if (r->cellMode == LSTM && cx) ok &= device(cx, cBytes, "cudnnRNNForward cx");
+    if (r->cellMode == LSTM && cy) ok &= device(cy, cBytes, "cudnnRNNForward cy");
+    if (weightSpaceSize < total) { violation("cudnnRNNForward: weightSpaceSize below cudnnGetRNNWeightSpaceSize"); ok = false; }
+    ok &= device(weightSpace, total, "cudnnRNNForward weightSpace");
+    if (workSpaceSize < work) { violation("cudnnRNNForward: workSpaceSize below cudnnGetRNNTempSpaceSizes"); ok = false; }
+    ok &= device(workSpace, work, "cudnnRNNForward workSpace");
+    (void) reserveSpaceSize;
+    (void) reserveSpace;
+    if (!ok) return BAD_PARAM;
+    forward(*r, *xd, *yd, x, y, hx, hy, cx, cy, (const unsigned char*) weightSpace, workSpace, work);
+    return OK;
+}
+
+} // extern "C"
