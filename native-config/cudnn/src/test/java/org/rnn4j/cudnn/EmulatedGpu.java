@@ -5,14 +5,12 @@ import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -231,40 +229,21 @@ final class EmulatedGpu implements GpuOps {
             try {
                 String gxx = Executables.onPath("g++");
                 if (gxx == null) return unavailable = "g++ is not on PATH (Debian: apt-get install g++)";
-                Path dir = Files.createTempDirectory("rnn4j-emulated-gpu");
-                for (String name : KernelSources.KERNELS) write(dir, name, KernelSources.text(name));
-                for (String name : KernelSources.HEADERS) write(dir, name, KernelSources.text(name));
-                for (String name : List.of("cuda_shim.h", "emulated_device.cpp")) write(dir, name, resource(name));
-                StringBuilder includes = new StringBuilder();
+                HostBuild build = HostBuild.withKernelSources("rnn4j-emulated-gpu");
+                build.copyResource("emulator/emulated_device.cpp");
                 StringBuilder dispatch = new StringBuilder();
-                for (String file : KernelSources.KERNELS) includes.append("#include \"").append(file).append("\"\n");
                 for (Kernel k : Kernel.values()) {
                     dispatch.append("if (name == \"").append(k.entry).append("\") return call(").append(k.entry).append(", args, threads);\n");
                 }
-                write(dir, "kernels.inc", includes.toString());
-                write(dir, "dispatch.inc", dispatch.toString());
-                Path exe = dir.resolve("emulated-device");
-                List<String> cmd = new ArrayList<>(List.of(gxx, "-std=c++17", "-O1", "-g", "-fsanitize=address,undefined",
-                        "-fno-sanitize-recover=undefined", "-Wall", "-Werror", "-Wno-unused-variable", "-I" + dir,
-                        "-o", exe.toString(), dir.resolve("emulated_device.cpp").toString()));
-                Process cc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-                String log = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (!cc.waitFor(300, TimeUnit.SECONDS) || cc.exitValue() != 0) {
-                    // A compile error in the kernels is a test failure, not a skip.
-                    throw new IllegalStateException("g++ failed to build the emulated device: " + cmd + "\n" + log);
-                }
-                stderr = dir.resolve("stderr.log");
+                build.write("dispatch.inc", dispatch.toString());
+                Path exe = build.path("emulated-device");
+                build.compile(List.of(gxx, "-std=c++17", "-O1", "-g", "-fsanitize=address,undefined",
+                        "-fno-sanitize-recover=undefined", "-Wall", "-Werror", "-Wno-unused-variable", "-I" + build.dir,
+                        "-o", exe.toString(), build.path("emulated_device.cpp").toString()), "the emulated device");
+                stderr = build.path("stderr.log");
                 process = new ProcessBuilder(exe.toString()).redirectError(stderr.toFile()).start();
-                Process started = process;
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    // Stop the device and remove its build directory; a crash report (stderr.log) was already read.
-                    started.destroy();
-                    try (var files = Files.walk(dir)) {
-                        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-                    } catch (IOException ignored) {
-                        // a leftover temp directory is harmless
-                    }
-                }, "rnn4j-emulated-gpu-cleanup"));
+                // Stop the device and remove its build directory; a crash report (stderr.log) was already read.
+                build.deleteAtExit(process::destroy, "rnn4j-emulated-gpu-cleanup");
                 from = new DataInputStream(new BufferedInputStream(process.getInputStream()));
                 to = new BufferedOutputStream(process.getOutputStream());
                 return null;
@@ -274,17 +253,6 @@ final class EmulatedGpu implements GpuOps {
                 Thread.currentThread().interrupt();
                 return unavailable = "interrupted while building the emulated device";
             }
-        }
-    }
-
-    private static void write(Path dir, String name, String text) throws IOException {
-        Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
-    }
-
-    private static String resource(String name) throws IOException {
-        try (InputStream in = EmulatedGpu.class.getResourceAsStream("emulator/" + name)) {
-            if (in == null) throw new IOException("test resource emulator/" + name + " missing");
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }

@@ -1,7 +1,6 @@
 package org.rnn4j.cudnn;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,63 +64,30 @@ final class HostCuda {
         try {
             String gxx = Executables.onPath("g++");
             if (gxx == null) return unavailable = "g++ is not on PATH (Debian: apt-get install g++)";
-            Path d = Files.createTempDirectory("rnn4j-hostcuda");
-            for (String name : KernelSources.KERNELS) write(d, name, KernelSources.text(name));
-            for (String name : KernelSources.HEADERS) write(d, name, KernelSources.text(name));
-            write(d, "cuda_shim.h", resource("emulator/cuda_shim.h"));
-            write(d, "host_cuda.cpp", resource("hostcuda/host_cuda.cpp"));
-            write(d, "hostcuda.map", resource("hostcuda/hostcuda.map"));
-            StringBuilder includes = new StringBuilder();
-            for (String file : KernelSources.KERNELS) includes.append("#include \"").append(file).append("\"\n");
+            HostBuild build = HostBuild.withKernelSources("rnn4j-hostcuda");
+            build.copyResource("hostcuda/host_cuda.cpp");
+            build.copyResource("hostcuda/hostcuda.map");
             StringBuilder entries = new StringBuilder();
             for (GpuOps.Kernel k : GpuOps.Kernel.values()) entries.append("RNN4J_ENTRY(").append(k.entry).append(")\n");
-            write(d, "kernels.inc", includes.toString());
-            write(d, "entries.inc", entries.toString());
-            compile(d, List.of(gxx, "-std=c++17", "-O2", "-fPIC", "-shared", "-Wall", "-Werror", "-Wno-unused-variable",
-                    "-I" + d, "-Wl,--version-script=" + d.resolve("hostcuda.map"), "-Wl,-soname,libhostcuda.so",
-                    "-o", d.resolve("libhostcuda.so").toString(), d.resolve("host_cuda.cpp").toString()));
-            write(d, "stub.c", "void rnn4j_hostcuda_stub(void) {}\n");
+            build.write("entries.inc", entries.toString());
+            build.compile(List.of(gxx, "-std=c++17", "-O2", "-fPIC", "-shared", "-Wall", "-Werror", "-Wno-unused-variable",
+                    "-I" + build.dir, "-Wl,--version-script=" + build.path("hostcuda.map"), "-Wl,-soname,libhostcuda.so",
+                    "-o", build.path("libhostcuda.so").toString(), build.path("host_cuda.cpp").toString()), "the host CUDA stand-in");
+            build.write("stub.c", "void rnn4j_hostcuda_stub(void) {}\n");
             for (String soname : SONAMES) {
                 // The version node named like the library: what the JNI libraries' version needs ask that file for.
-                Path map = d.resolve(soname + ".map");
-                Files.writeString(map, soname + " { global: rnn4j_hostcuda_stub; local: *; };\n");
-                compile(d, List.of(gxx, "-x", "c", "-shared", "-fPIC", "-Wl,--version-script=" + map, "-Wl,-soname," + soname,
-                        "-o", d.resolve(soname).toString(), d.resolve("stub.c").toString()));
+                build.write(soname + ".map", soname + " { global: rnn4j_hostcuda_stub; local: *; };\n");
+                build.compile(List.of(gxx, "-x", "c", "-shared", "-fPIC", "-Wl,--version-script=" + build.path(soname + ".map"),
+                        "-Wl,-soname," + soname, "-o", build.path(soname).toString(), build.path("stub.c").toString()), soname);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try (var files = Files.walk(d)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-                } catch (IOException ignored) {
-                    // a leftover temp directory is harmless
-                }
-            }, "rnn4j-hostcuda-cleanup"));
-            dir = d;
+            build.deleteAtExit(() -> { }, "rnn4j-hostcuda-cleanup");
+            dir = build.dir;
             return null;
         } catch (IOException e) {
             return unavailable = "cannot build the host CUDA stand-in: " + e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return unavailable = "interrupted while building the host CUDA stand-in";
-        }
-    }
-
-    private static void compile(Path d, List<String> cmd) throws IOException, InterruptedException {
-        Process cc = new ProcessBuilder(cmd).directory(d.toFile()).redirectErrorStream(true).start();
-        String log = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!cc.waitFor(300, TimeUnit.SECONDS) || cc.exitValue() != 0) {
-            // A compile error is a test failure, not a skip.
-            throw new IllegalStateException("g++ failed to build the host CUDA stand-in: " + cmd + "\n" + log);
-        }
-    }
-
-    private static void write(Path d, String name, String text) throws IOException {
-        Files.writeString(d.resolve(name), text, StandardCharsets.UTF_8);
-    }
-
-    private static String resource(String name) throws IOException {
-        try (InputStream in = HostCuda.class.getResourceAsStream(name)) {
-            if (in == null) throw new IOException("test resource " + name + " missing");
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }
