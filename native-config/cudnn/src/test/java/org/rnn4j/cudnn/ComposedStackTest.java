@@ -223,7 +223,7 @@ class ComposedStackTest {
         return b.build();
     }
 
-    private static float[] values(int n, long seed) {
+    static float[] values(int n, long seed) {
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = (float) r.nextDouble(-1, 1);

@@ -14,7 +14,6 @@ import org.rnn4j.RnnInput;
 import org.rnn4j.RnnOutput;
 import org.rnn4j.RnnSpec;
 import org.rnn4j.RnnWeights;
-import org.rnn4j.reference.ReferenceBackend;
 import org.rnn4j.testkit.CaseGrid;
 import org.rnn4j.testkit.Compare;
 import org.rnn4j.testkit.Tolerance;
@@ -26,8 +25,6 @@ import org.rnn4j.testkit.Tolerance;
  * Everything it prepares is closed before it exits, so the stand-in's exit report must show no live object.
  */
 public final class HostCudaRun {
-    private static final ReferenceBackend REFERENCE = new ReferenceBackend();
-
     private HostCudaRun() {}
 
     public static void main(String[] args) throws Exception {
@@ -138,10 +135,7 @@ public final class HostCudaRun {
     }
 
     private static double compare(String name, RnnSpec spec, RnnWeights w, RnnInput in, RnnOutput actual, int steps) {
-        RnnOutput expected;
-        try (PreparedRnn ref = REFERENCE.prepare(spec, w)) {
-            expected = ref.forward(in);
-        }
+        RnnOutput expected = ComposedStackTest.reference(spec, w, in);
         Tolerance tol = Tolerance.of(spec, steps);
         Compare.assertOutputsClose(name, expected, actual, tol);
         return Compare.worstUse(expected, actual, tol);
@@ -174,8 +168,7 @@ public final class HostCudaRun {
 
     private static RnnInput input(RnnSpec spec, int steps, int batch, long seed) {
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
-        float[] x = new float[steps * batch * spec.inputSize()];
-        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble(-1, 1);
+        float[] x = ComposedStackTest.values(steps * batch * spec.inputSize(), seed);
         int[] lengths = new int[batch];
         for (int n = 0; n < batch; n++) lengths[n] = n == 0 ? steps : r.nextInt(steps + 1);
         return RnnInput.builder(x, Layout.TIME_MAJOR, steps, batch).sequenceLengths(lengths).build();

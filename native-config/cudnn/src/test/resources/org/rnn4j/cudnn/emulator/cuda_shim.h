@@ -11,4 +11,18 @@ static rnn4j_uint3 threadIdx, blockIdx, blockDim;
 #define __global__
 #define __device__
 #define __forceinline__ inline
+
+/**
+ * One 1-D launch of `threads` threads in blocks of 256 (rnn4j's launch shape): sets the coordinates and calls
+ * `body` per thread, highest thread first, so a kernel that reads another thread's output would not pass.
+ */
+template <class Body> void rnn4j_each_thread(long long threads, Body body) {
+    const unsigned block = 256;
+    blockDim = {block, 1, 1};
+    for (long long t = threads - 1; t >= 0; t--) {
+        blockIdx = {(unsigned) (t / block), 0, 0};
+        threadIdx = {(unsigned) (t % block), 0, 0};
+        body();
+    }
+}
 #endif

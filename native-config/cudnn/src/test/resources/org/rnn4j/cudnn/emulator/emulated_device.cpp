@@ -76,13 +76,7 @@ void run(void (*kernel)(P...), const std::vector<Arg>& args, int64_t threads, st
     }
     // Convert (and type-check) every argument before the first thread runs.
     std::tuple<P...> converted(From<P>::get(args[I])...);
-    const unsigned block = 256;
-    blockDim = {block, 1, 1};
-    for (int64_t t = threads - 1; t >= 0; t--) {
-        blockIdx = {(unsigned) (t / block), 0, 0};
-        threadIdx = {(unsigned) (t % block), 0, 0};
-        kernel(std::get<I>(converted)...);
-    }
+    rnn4j_each_thread(threads, [&] { kernel(std::get<I>(converted)...); });
 }
 
 template <class... P> void call(void (*kernel)(P...), const std::vector<Arg>& args, int64_t threads) {

@@ -314,12 +314,7 @@ struct Function {
 template <class... P, std::size_t... I>
 void runThreads(void (*kernel)(P...), void** params, long long threads, const char* name, std::index_sequence<I...>) {
     auto args = std::make_tuple(Param<P>::get(params[I], name)...);
-    blockDim = {256, 1, 1};
-    for (long long t = threads - 1; t >= 0; t--) { // descending, as the emulated device: no thread may see another's output
-        blockIdx = {(unsigned) (t / 256), 0, 0};
-        threadIdx = {(unsigned) (t % 256), 0, 0};
-        std::apply(kernel, args);
-    }
+    rnn4j_each_thread(threads, [&] { std::apply(kernel, args); });
 }
 
 template <class... P> void runAll(void (*kernel)(P...), void** params, long long threads, const char* name) {
