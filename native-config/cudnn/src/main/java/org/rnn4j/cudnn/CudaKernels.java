@@ -54,6 +54,12 @@ final class CudaKernels implements AutoCloseable {
 
     CUfunc_st function(GpuOps.Kernel k) { return functions.get(k); }
 
+    /**
+     * Tests only: forgets the cached PTX, so the next instance compiles with NVRTC again (the fault-injection test
+     * makes every NVRTC call fail in turn this way). Instances already built keep their loaded modules.
+     */
+    static void forgetCompiledPtx() { PTX.clear(); }
+
     /** {major, minor} of {@code device}, e.g. {9, 0} on an H100. */
     static int[] computeCapability(int device, RnnSpec spec) {
         try (cudaDeviceProp prop = new cudaDeviceProp()) {

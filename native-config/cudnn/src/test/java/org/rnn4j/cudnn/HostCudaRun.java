@@ -88,38 +88,50 @@ public final class HostCudaRun {
      * Prepare, forward, forward again and close, with the k-th native call failing, for k = 1, 2, … until a run
      * completes untouched. Each failure must surface as a NativeBackendException naming the library's status; a
      * failed forward must leave the prepared RNN usable (the next forward is checked against the reference); and
-     * after every run the live device objects are back to what they were. Returns the number of calls failed.
+     * after every run the live device objects are back to what they were. Every run starts with no cached PTX, so
+     * the composed path's NVRTC calls fail in turn too; the libraries whose statuses were seen must be all those the
+     * path calls. Returns the number of calls failed.
      */
     private static double faultEveryCall(CudnnBackend cudnn, RnnSpec spec) {
         RnnWeights w = RnnWeights.random(spec, 21);
         RnnInput in = input(spec, 4, 3, 5);
         long baseline = limit(LIVE);
+        java.util.Set<String> libraries = new java.util.TreeSet<>();
         for (int k = 1; ; k++) {
+            CudaKernels.forgetCompiledPtx();
             org.bytedeco.cuda.global.cudart.cudaDeviceSetLimit(FAULT, k);
             boolean failedForward = false;
             try (PreparedRnn p = cudnn.prepare(spec, w)) {
                 try {
                     compare("k=" + k, spec, w, in, p.forward(in), 4);
                 } catch (org.rnn4j.NativeBackendException e) {
-                    expectStatus(k, e);
+                    libraries.add(expectStatus(k, e));
                     failedForward = true;
                 }
                 if (failedForward) compare("after the failure at k=" + k, spec, w, in, p.forward(in), 4);
             } catch (org.rnn4j.NativeBackendException e) {
-                expectStatus(k, e);
+                libraries.add(expectStatus(k, e));
             }
             boolean fired = limit(FAULT) == 0;
             org.bytedeco.cuda.global.cudart.cudaDeviceSetLimit(FAULT, 0);
             long live = limit(LIVE);
             if (live != baseline) throw new AssertionError("k=" + k + ": " + live + " live device objects, " + baseline + " before");
-            if (!fired) return k - 1;
+            if (!fired) {
+                java.util.Set<String> expected = CudnnBackend.plan(spec).isNative()
+                        ? java.util.Set.of("CUDNN_STATUS", "cudaError")
+                        : java.util.Set.of("CUBLAS_STATUS", "CUDA_ERROR", "NVRTC_ERROR", "cudaError");
+                if (!libraries.equals(expected)) throw new AssertionError("statuses seen " + libraries + ", expected " + expected);
+                return k - 1;
+            }
         }
     }
 
-    private static void expectStatus(int k, org.rnn4j.NativeBackendException e) {
-        if (!STATUS.matcher(String.valueOf(e.getMessage())).find()) {
-            throw new AssertionError("k=" + k + ": the exception names no library status: " + e, e);
-        }
+    /** The library prefix of the status the exception names ("CUDNN_STATUS", "NVRTC_ERROR", …). */
+    private static String expectStatus(int k, org.rnn4j.NativeBackendException e) {
+        java.util.regex.Matcher m = STATUS.matcher(String.valueOf(e.getMessage()));
+        if (!m.find()) throw new AssertionError("k=" + k + ": the exception names no library status: " + e, e);
+        String status = m.group();
+        return status.startsWith("cudaError") ? "cudaError" : status.substring(0, status.indexOf('_', status.indexOf('_') + 1));
     }
 
     private interface Check { double run() throws Exception; }

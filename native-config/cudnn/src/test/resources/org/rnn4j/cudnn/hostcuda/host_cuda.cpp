@@ -564,6 +564,7 @@ int nvrtcCompileProgram(void* prog, int numOptions, const char* const* options) 
 
 int nvrtcGetPTXSize(void* prog, size_t* size) {
     GUARD;
+    if (fault("nvrtcGetPTXSize")) return 7; // NVRTC_ERROR_INTERNAL_ERROR
     if (!programs.has(prog) || !((Program*) prog)->compiled) { violation("nvrtcGetPTXSize: no compiled program"); return 4; }
     *size = ((Program*) prog)->ptx.size() + 1;
     return 0;
@@ -571,6 +572,7 @@ int nvrtcGetPTXSize(void* prog, size_t* size) {
 
 int nvrtcGetPTX(void* prog, char* ptx) {
     GUARD;
+    if (fault("nvrtcGetPTX")) return 7;
     if (!programs.has(prog) || !((Program*) prog)->compiled) { violation("nvrtcGetPTX: no compiled program"); return 4; }
     std::memcpy(ptx, ((Program*) prog)->ptx.c_str(), ((Program*) prog)->ptx.size() + 1);
     return 0;
