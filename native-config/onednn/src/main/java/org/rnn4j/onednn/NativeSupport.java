@@ -41,12 +41,15 @@ public final class NativeSupport {
      * True when a NaN reaching some step of {@code spec} would come out of oneDNN as a number: clip and the ReLU
      * and HardSigmoid activations are built on max/min, which return the non-NaN operand (found and pinned by
      * {@code NonFiniteDataTest}), the composed ThresholdedRelu turns −∞ into {@code 0·−∞ = NaN}, and a GRU with an
-     * unbounded activation meets infinities where its blend formula matters. Calls with
+     * unbounded activation meets infinities where its blend formula matters, and peepholes on only some gates are
+     * zero rows for the others (0 · ±∞ = NaN where the reference has no term; a cell state is ±∞ only when the
+     * data put it there, since |c_t| ≤ |c_{t-1}| + 1 with the primitive's σ and tanh). Calls with
      * non-finite data then run on the NaN-exact composed path. Only F32 has that path.
      */
     public static boolean losesNaN(RnnSpec spec) {
         if (spec.dataType() != DataType.F32) return false;
         if (spec.clip().isPresent()) return true;
+        if (spec.cell() instanceof Cell.Lstm lstm && UserWeights.hasZeroPeepholeRow(lstm)) return true;
         for (int d = 0; d < spec.direction().count(); d++) {
             for (Activation a : spec.activationsOf(d)) {
                 switch (a.kind()) {

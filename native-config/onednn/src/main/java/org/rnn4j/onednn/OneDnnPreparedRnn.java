@@ -21,7 +21,8 @@ import org.rnn4j.spi.AbstractPreparedRnn;
  * runs T steps and every direction is native with one shared activation; otherwise the {@link LayerDriver} with
  * one kernel per (layer, direction), native or composed, built lazily on the first call that needs it.
  *
- * <p>A third, for NaN: when the spec uses an operation oneDNN computes with max/min ({@link NativeSupport#losesNaN})
+ * <p>A third, for NaN: when the spec uses an operation oneDNN computes with max/min, or zero peephole rows
+ * ({@link NativeSupport#losesNaN}),
  * and a call's X or initial states (or the weights) hold NaN or ±Inf, that call runs on composed kernels in
  * NaN-exact mode, so non-finite values propagate exactly as in the reference. Finite calls never pay for it
  * beyond one scan of their inputs (about the cost of copying X once).

@@ -90,6 +90,20 @@ final class UserWeights {
         }
     }
 
+    /**
+     * Whether {@link #fillPeephole} leaves a zero row for some gate of {@code lstm}: it has peepholes, but not on
+     * every gate the primitive's i, f, o slots read. The primitive then adds 0 · c, which is NaN where c is ±∞, while
+     * the gate without a peephole has no such term at all.
+     */
+    static boolean hasZeroPeepholeRow(Cell.Lstm lstm) {
+        if (lstm.peepholes().isEmpty()) return false;
+        Gate[] slots = {Gate.INPUT, Gate.FORGET, Gate.OUTPUT};
+        for (int s = 0; s < 3; s++) {
+            if (!lstm.hasPeephole(slots[s < 2 ? sourceGate(lstm, s) : s])) return true;
+        }
+        return false;
+    }
+
     /** Rows i, f, o; a gate outside the peephole set gets a zero row; a coupled slot gets its source's row negated. */
     private void fillPeephole(Cell.Lstm lstm, float[] p, int d) {
         int h = hiddenSize;

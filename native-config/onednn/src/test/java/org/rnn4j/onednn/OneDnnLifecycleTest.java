@@ -162,4 +162,19 @@ class OneDnnLifecycleTest {
         assertTrue(NativeSupport.needsComposition(RnnSpec.builder(Cell.lstm().withCoupling(Cell.Coupling.FORGET_FROM_INPUT))
                 .inputSize(3).hiddenSize(3).activations(Activation.hardSigmoid(0.2, 0.5), Activation.TANH, Activation.TANH).build()));
     }
+
+    @Test
+    void peepholesOnSomeGatesRouteNonFiniteCallsToTheNanExactPath() {
+        java.util.function.Function<Cell.Lstm, Boolean> loses =
+                cell -> NativeSupport.losesNaN(RnnSpec.builder(cell).inputSize(3).hiddenSize(3).build());
+        assertFalse(loses.apply(Cell.lstm()));
+        assertFalse(loses.apply(new Cell.Lstm().withAllPeepholes()));
+        assertTrue(loses.apply(new Cell.Lstm().withPeepholes(org.rnn4j.Gate.FORGET)));
+        assertTrue(loses.apply(new Cell.Lstm().withPeepholes(org.rnn4j.Gate.INPUT, org.rnn4j.Gate.FORGET)));
+        // the coupled input slot reads the forget gate's row, so f and o cover every slot; i alone does not
+        assertFalse(loses.apply(new Cell.Lstm().withPeepholes(org.rnn4j.Gate.FORGET, org.rnn4j.Gate.OUTPUT)
+                .withCoupling(Cell.Coupling.INPUT_FROM_FORGET)));
+        assertTrue(loses.apply(new Cell.Lstm().withPeepholes(org.rnn4j.Gate.INPUT, org.rnn4j.Gate.OUTPUT)
+                .withCoupling(Cell.Coupling.INPUT_FROM_FORGET)));
+    }
 }

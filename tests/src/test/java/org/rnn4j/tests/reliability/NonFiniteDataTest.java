@@ -61,6 +61,20 @@ class NonFiniteDataTest {
                 .direction(Direction.BIDIRECTIONAL_CONCAT).build()), CASES);
     }
 
+    /**
+     * oneDNN's primitive reads a peephole row for each of i, f, o; with peepholes on only some gates the others are
+     * zero rows, and 0 · ±∞ is NaN where the reference has no term. Non-finite initial cell states pin that down
+     * (also with a coupled gate, whose slot reads its source's peephole).
+     */
+    @Test
+    void nonFiniteCellStatesPropagateThroughPeepholeSubsets() {
+        check(List.of(RnnSpec.builder(new Cell.Lstm().withPeepholes(org.rnn4j.Gate.FORGET)).inputSize(3).hiddenSize(4).build(),
+                RnnSpec.builder(new Cell.Lstm().withPeepholes(org.rnn4j.Gate.INPUT, org.rnn4j.Gate.OUTPUT)).inputSize(2)
+                        .hiddenSize(3).layers(2).direction(Direction.BIDIRECTIONAL_SUM).build(),
+                RnnSpec.builder(new Cell.Lstm().withPeepholes(org.rnn4j.Gate.FORGET, org.rnn4j.Gate.OUTPUT)
+                        .withCoupling(Cell.Coupling.INPUT_FROM_FORGET)).inputSize(3).hiddenSize(2).build()), CASES);
+    }
+
     /** Each activation in every slot it can take: RNN (native or composed), clipped RNN, LSTM, both GRUs. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("everyActivation")
@@ -88,6 +102,40 @@ class NonFiniteDataTest {
         RnnWeights poisoned = RnnWeights.of(spec, List.of(LayerWeights.of(w.w(), r, w.wBias(), w.rBias())));
         int nonFinite = run(spec, poisoned, 20, 0f);
         assertTrue(nonFinite > 0, "the NaN weight reached no output");
+    }
+
+    /**
+     * oneDNN's native peepholes fill absent gates with zero rows, and 0 · ±Inf would be NaN. A cell state can only
+     * reach ±Inf from the data, which routes the call to the NaN-exact path; from a finite state it cannot overflow
+     * with the native path's sigmoid/tanh (|c_t| ≤ f·|c_{t-1}| + |i·g| ≤ |c_{t-1}| + 1, and Float.MAX_VALUE + 1 rounds
+     * to Float.MAX_VALUE). Pinned down here with initial cell states at ±Float.MAX_VALUE on peephole subsets: every
+     * output is finite on every backend, as in the reference, and h (bounded by 1) agrees with it.
+     */
+    @Test
+    void aCellStateAtTheLargestFloatStaysFiniteWithPeepholeSubsets() {
+        for (RnnSpec spec : List.of(
+                RnnSpec.builder(new Cell.Lstm().withPeepholes(org.rnn4j.Gate.FORGET)).inputSize(3).hiddenSize(4).build(),
+                RnnSpec.builder(new Cell.Lstm().withPeepholes(org.rnn4j.Gate.INPUT, org.rnn4j.Gate.OUTPUT)).inputSize(2)
+                        .hiddenSize(5).direction(Direction.BIDIRECTIONAL_CONCAT).build())) {
+            RnnWeights w = RnnWeights.random(spec, 9);
+            int n = 3;
+            int t = 6;
+            float[] c0 = new float[spec.direction().count() * n * spec.hiddenSize()];
+            for (int i = 0; i < c0.length; i++) c0[i] = i % 3 == 0 ? Float.MAX_VALUE : i % 3 == 1 ? -Float.MAX_VALUE : 0.5f;
+            RnnInput in = RnnInput.builder(Subjects.data(4, t * n * spec.inputSize()), Layout.TIME_MAJOR, t, n)
+                    .sequenceLengths(t, 2, 0).initialC(c0).build();
+            for (Backend subject : Subjects.natives()) {
+                try (PreparedRnn ref = Subjects.reference().prepare(spec, w); PreparedRnn dnn = subject.prepare(spec, w)) {
+                    RnnOutput want = ref.forward(in);
+                    RnnOutput got = dnn.forward(in);
+                    String name = subject.name() + " " + spec.caseName();
+                    assertEquals(0, sameNonFinite(want.y(), got.y(), name + " Y") + sameNonFinite(want.hFinal(), got.hFinal(), name + " h")
+                            + sameNonFinite(want.cFinal(), got.cFinal(), name + " c"), name + ": non-finite outputs");
+                    // The grid's tolerance (absolute plus relative, so it also covers c near Float.MAX_VALUE).
+                    org.rnn4j.testkit.Compare.assertOutputsClose(name, want, got, org.rnn4j.testkit.Tolerance.of(spec, t));
+                }
+            }
+        }
     }
 
     private static void check(List<RnnSpec> specs, int cases) {
@@ -127,6 +175,11 @@ class NonFiniteDataTest {
                     float[] h0 = Subjects.data(c + 1, spec.direction().count() * spec.layers() * n * spec.stateSize());
                     h0[r.nextInt(h0.length)] = specials[r.nextInt(specials.length)];
                     b.initialH(h0);
+                }
+                if (c % 4 == 3 && spec.cell() instanceof Cell.Lstm) {
+                    float[] c0 = Subjects.data(c + 2, spec.direction().count() * spec.layers() * n * spec.hiddenSize());
+                    c0[r.nextInt(c0.length)] = specials[r.nextInt(specials.length)];
+                    b.initialC(c0);
                 }
                 RnnInput in = b.build();
                 String name = subject.name() + " " + spec.caseName() + " case " + c + " t" + t + " n" + n;
