@@ -9,13 +9,15 @@ import org.rnn4j.PreparedRnn;
 import org.rnn4j.RnnSpec;
 import org.rnn4j.RnnWeights;
 import org.rnn4j.UnsupportedConfigurationException;
+import org.rnn4j.nativecommon.NonFinite;
 
 /**
  * NVIDIA GPU backend on cuDNN 9 (v8 RNN API). Not yet validated on a GPU: {@link #probe()} reports unavailable
  * unless {@code -Drnn4j.cudnn.enable=true} and the CUDA runtime, a GPU and cuDNN 9 are all present; then
  * {@link #prepare} runs a spec natively (one {@code cudnnRNNForward}, see {@link CudnnPlan}) where cuDNN has its
- * variant, and on the composed path ({@link ComposedStack}: cuBLAS + NVRTC kernels) otherwise. Thread-safe; the
- * probe runs once per instance.
+ * variant, and on the composed path ({@link ComposedStack}: cuBLAS + NVRTC kernels) otherwise; non-finite data on a
+ * native plan whose kernels may lose NaN ({@link CudnnPlan#losesNaN}) also runs composed. Thread-safe; the probe
+ * runs once per instance.
  */
 public final class CudnnBackend implements Backend {
     public static final String NAME = CudaErrors.BACKEND;
@@ -60,7 +62,10 @@ public final class CudnnBackend implements Backend {
         Availability a = probe();
         if (!a.available()) throw new BackendUnavailableException("backend 'cudnn' is unavailable: " + a.reason());
         CudnnPlan plan = plan(spec);
-        if (plan.isNative()) return new CudnnPreparedRnn(spec, weights, plan, probed.device());
+        // Non-finite weights on a plan whose native kernels may lose NaN: every call would need the NaN-exact path.
+        if (plan.isNative() && !(plan.losesNaN() && NonFinite.any(weights))) {
+            return new CudnnPreparedRnn(spec, weights, plan, probed.device());
+        }
         return new ComposedPreparedRnn(NAME, spec, weights, new CudaDevice(probed.device(), spec));
     }
 

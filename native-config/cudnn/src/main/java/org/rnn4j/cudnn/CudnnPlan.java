@@ -60,6 +60,14 @@ record CudnnPlan(int cellMode, int dirMode, int dataType, int mathPrecision, int
     /** Channels of cuDNN's y: {@code D · stateSize} (before rnn4j adds halves for BIDIRECTIONAL_SUM). */
     int cudnnOutputSize() { return cudnnDirections() * projSize; }
 
+    /**
+     * Whether cuDNN's own kernels may turn a NaN into a number: its ReLU is documented as max(0, x), and CUDA's
+     * {@code fmaxf} returns the non-NaN operand (as oneDNN's ReLU does, which {@code NonFiniteDataTest} caught). Until
+     * a GPU run shows otherwise, calls with non-finite data on such a plan run on the composed path, whose kernels
+     * are NaN-exact. Tanh and sigmoid propagate NaN through their arithmetic.
+     */
+    boolean losesNaN() { return cellMode == CUDNN_RNN_RELU; }
+
     /** Plans {@code spec}; never throws for a valid spec (features it cannot run natively are listed instead). */
     static CudnnPlan of(RnnSpec spec) {
         List<String> composed = new ArrayList<>();

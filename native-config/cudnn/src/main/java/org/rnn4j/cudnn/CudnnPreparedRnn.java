@@ -13,24 +13,31 @@ import org.rnn4j.RnnInput;
 import org.rnn4j.RnnOutput;
 import org.rnn4j.RnnSpec;
 import org.rnn4j.RnnWeights;
+import org.rnn4j.nativecommon.NonFinite;
 import org.rnn4j.spi.AbstractPreparedRnn;
 
 /**
  * A spec whose whole layer stack is one {@code cudnnRNNForward} call (the native path of {@link CudnnPlan}).
  * {@code forward} may run on many threads at once: each call takes a {@link CudnnContext} (own handle, stream,
  * descriptors and buffers) from a pool that grows to the peak concurrency; the RNN descriptor and weight space are
- * shared read-only. {@code close()} (idempotent, waits for calls) frees all device memory and handles.
+ * shared read-only. A call with NaN or ±Inf in its data on a plan whose kernels may lose NaN
+ * ({@link CudnnPlan#losesNaN}) runs on a composed twin instead, built on the first such call. {@code close()}
+ * (idempotent, waits for calls) frees all device memory and handles, the twin's included.
  */
 final class CudnnPreparedRnn extends AbstractPreparedRnn {
     private final CudnnPlan plan;
     private final int device;
     private final CudnnStack stack;
     private final ContextPool<CudnnContext> pool;
+    /** The weights, kept only where calls with non-finite data must run on the NaN-exact composed path. */
+    private final RnnWeights nanExactWeights;
+    private ComposedPreparedRnn nanExact; // built on the first such call; guarded by this
 
     CudnnPreparedRnn(RnnSpec spec, RnnWeights weights, CudnnPlan plan, int device) {
         super(spec, CudaErrors.BACKEND);
         this.plan = plan;
         this.device = device;
+        this.nanExactWeights = plan.losesNaN() ? weights : null;
         this.stack = new CudnnStack(spec, plan);
         this.pool = new ContextPool<>(() -> new CudnnContext(device, spec));
         try {
@@ -48,6 +55,7 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
 
     @Override
     protected RnnOutput compute(RnnInput in) {
+        if (nanExactWeights != null && NonFinite.any(in)) return nanExact().forward(in);
         RnnSpec spec = spec();
         CudnnContext ctx = pool.take();
         try (PointerScope scope = new PointerScope()) {
@@ -171,9 +179,21 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
         return out;
     }
 
+    /** The composed twin for calls with non-finite data ({@link CudnnPlan#losesNaN}); built once, on first use. */
+    private synchronized ComposedPreparedRnn nanExact() {
+        if (nanExact == null) nanExact = new ComposedPreparedRnn(CudaErrors.BACKEND, spec(), nanExactWeights, new CudaDevice(device, spec()));
+        return nanExact;
+    }
+
     @Override
     protected void release() {
-        pool.closeAll();
-        stack.close();
+        try {
+            synchronized (this) {
+                if (nanExact != null) nanExact.close();
+            }
+        } finally {
+            pool.closeAll();
+            stack.close();
+        }
     }
 }

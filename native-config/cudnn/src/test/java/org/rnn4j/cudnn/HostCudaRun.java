@@ -61,6 +61,23 @@ public final class HostCudaRun {
             }
             return worst;
         });
+        RnnSpec relu = RnnSpec.builder(Cell.rnn(org.rnn4j.Activation.RELU)).inputSize(3).hiddenSize(4).layers(2)
+                .direction(Direction.BIDIRECTIONAL_CONCAT).build();
+        for (RnnSpec spec : List.of(relu, RnnSpec.builder(Cell.lstm()).inputSize(3).hiddenSize(4).build(),
+                RnnSpec.builder(Cell.gru(Cell.ResetMode.LINEAR_BEFORE_RESET)).inputSize(2).hiddenSize(3)
+                        .direction(Direction.REVERSE).build())) {
+            check("NaN and ±Inf in X and the initial states come out where the reference has them", spec,
+                    () -> nonFinite(cudnn, spec, RnnWeights.random(spec, 17)));
+        }
+        check("a NaN weight reaches the outputs it reaches in the reference", relu, () -> {
+            RnnWeights w = RnnWeights.random(relu, 17);
+            org.rnn4j.LayerWeights first = w.get(0, 0);
+            float[] r = first.r().clone();
+            r[5] = Float.NaN;
+            List<org.rnn4j.LayerWeights> parts = new ArrayList<>(w.parts());
+            parts.set(0, org.rnn4j.LayerWeights.of(first.w(), r, first.wBias(), first.rBias()));
+            return nonFinite(cudnn, relu, RnnWeights.of(relu, parts));
+        });
         for (RnnSpec spec : List.of(
                 RnnSpec.builder(Cell.lstm()).inputSize(3).hiddenSize(5).layers(2).direction(Direction.BIDIRECTIONAL_SUM).build(),
                 RnnSpec.builder(new Cell.Lstm().withPeepholes(org.rnn4j.Gate.FORGET)).inputSize(3).hiddenSize(5)
@@ -151,6 +168,62 @@ public final class HostCudaRun {
         Tolerance tol = Tolerance.of(spec, steps);
         Compare.assertOutputsClose(name, expected, actual, tol);
         return Compare.worstUse(expected, actual, tol);
+    }
+
+    /**
+     * 40 calls with NaN, +Inf or −Inf at random places of X (and of the initial states in every other call), ragged
+     * lengths in every third: every output is non-finite exactly where the reference's is, with the same kind of
+     * value, and within the tolerance elsewhere. Returns the number of non-finite outputs seen, which must be > 0.
+     */
+    private static double nonFinite(CudnnBackend cudnn, RnnSpec spec, RnnWeights w) {
+        float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        java.util.SplittableRandom r = new java.util.SplittableRandom(spec.caseName().hashCode());
+        int seen = 0;
+        try (PreparedRnn p = cudnn.prepare(spec, w)) {
+            for (int call = 0; call < 40; call++) {
+                int steps = 1 + r.nextInt(5);
+                int batch = 1 + r.nextInt(4);
+                RnnInput base = input(spec, steps, batch, call);
+                float[] x = new float[base.x().remaining()];
+                base.x().duplicate().get(x);
+                for (int k = 1 + r.nextInt(3); k > 0; k--) x[r.nextInt(x.length)] = specials[r.nextInt(3)];
+                RnnInput.Builder b = RnnInput.builder(x, Layout.TIME_MAJOR, steps, batch);
+                if (call % 3 == 0) b.sequenceLengths(base.sequenceLengths());
+                if (call % 2 == 1) {
+                    int states = spec.layers() * spec.direction().count() * batch;
+                    float[] h0 = ComposedStackTest.values(states * spec.stateSize(), call + 1000L);
+                    h0[r.nextInt(h0.length)] = specials[r.nextInt(3)];
+                    b.initialH(h0);
+                    if (spec.cell() instanceof Cell.Lstm) {
+                        float[] c0 = ComposedStackTest.values(states * spec.hiddenSize(), call + 2000L);
+                        c0[r.nextInt(c0.length)] = specials[r.nextInt(3)];
+                        b.initialC(c0);
+                    }
+                }
+                RnnInput in = b.build();
+                RnnOutput expected = ComposedStackTest.reference(spec, w, in);
+                RnnOutput actual = p.forward(in);
+                Tolerance tol = Tolerance.of(spec, steps);
+                String name = "call " + call;
+                seen += sameNonFinite(name + " Y", expected.y(), actual.y(), tol)
+                        + sameNonFinite(name + " hFinal", expected.hFinal(), actual.hFinal(), tol)
+                        + sameNonFinite(name + " cFinal", expected.cFinal(), actual.cFinal(), tol);
+            }
+        }
+        if (seen == 0) throw new AssertionError("no call produced a non-finite output: the check cannot see anything");
+        return seen;
+    }
+
+    private static int sameNonFinite(String name, float[] expected, float[] actual, Tolerance tol) {
+        if (expected == null) return 0;
+        int count = 0;
+        for (int i = 0; i < expected.length; i++) {
+            boolean special = !Float.isFinite(expected[i]);
+            boolean ok = special ? Float.compare(expected[i], actual[i]) == 0 : tol.accepts(expected[i], actual[i]);
+            if (!ok) throw new AssertionError(name + "[" + i + "]: reference " + expected[i] + " but got " + actual[i]);
+            if (special) count++;
+        }
+        return count;
     }
 
     private static double concurrently(CudnnBackend cudnn, RnnSpec spec) throws Exception {

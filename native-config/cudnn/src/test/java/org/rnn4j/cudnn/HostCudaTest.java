@@ -44,7 +44,7 @@ class HostCudaTest {
         assertTrue(grid.stdout().stream().anyMatch(l -> l.startsWith("PROBE\ttrue\t") && l.contains("rnn4j host stand-in")),
                 "probe line: " + grid.stdout().stream().filter(l -> l.startsWith("PROBE")).findFirst().orElse("(none)") + "\n" + grid.stderr());
         List<String[]> lines = results();
-        assertEquals(CaseGrid.f32().size() + CaseGrid.f16().size() + 5, lines.size(), "checks reported");
+        assertEquals(CaseGrid.f32().size() + CaseGrid.f16().size() + 9, lines.size(), "checks reported");
         long natives = lines.stream().filter(l -> l[2].equals("native")).count();
         long composed = lines.stream().filter(l -> l[2].equals("composed")).count();
         assertTrue(natives > 100 && composed > 100, natives + " native and " + composed + " composed checks");

@@ -694,7 +694,7 @@ double sigmoid(double v) { return 1 / (1 + std::exp(-v)); }
 
 /**
  * cudnnRNNForward's documented equations (cuDNN API reference, cudnnRNNMode_t), in double:
- *   RNN:  h = act(W x + bW + R h' + bR), act = ReLU or tanh
+ *   RNN:  h = act(W x + bW + R h' + bR), act = ReLU (fmax(x, 0): NaN → 0) or tanh
  *   LSTM: i, f, o = σ(W_g x + bW_g + R_g h' + bR_g), c~ = tanh(W_c x + bW_c + R_c h' + bR_c),
  *         c = f·c' + i·c~, h = o·tanh(c); with projection h = P·h (recurrent and output)
  *   GRU:  r, z = σ(…), n = tanh(W_n x + bW_n + r·(R_n h' + bR_n)), h = (1 − z)·n + z·h'
@@ -747,7 +747,9 @@ void forward(const Rnn& r, const RnnData& xd, const RnnData& yd, const void* x, 
                     for (int k = 0; k < H; k++) {
                         if (r.cellMode == RNN_RELU || r.cellMode == RNN_TANH) {
                             double v = a[k] + b[k];
-                            full[k] = r.cellMode == RNN_RELU ? (v > 0 ? v : (v == v ? 0.0 : v)) : std::tanh(v);
+                            // ReLU as max(0, x) with fmax's rule (the non-NaN operand wins): NaN becomes 0, the
+                            // pessimistic reading, which rnn4j must (and does, CudnnPlan.losesNaN) route around
+                            full[k] = r.cellMode == RNN_RELU ? std::fmax(v, 0.0) : std::tanh(v);
                         } else if (r.cellMode == LSTM) {
                             double i = sigmoid(a[k] + b[k]), f = sigmoid(a[H + k] + b[H + k]);
                             double cand = std::tanh(a[2 * H + k] + b[2 * H + k]), o = sigmoid(a[3 * H + k] + b[3 * H + k]);
