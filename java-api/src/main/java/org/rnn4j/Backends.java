@@ -2,8 +2,10 @@ package org.rnn4j;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.function.UnaryOperator;
 
@@ -19,19 +21,58 @@ public final class Backends {
     public static final String ENV = "RNN4J_BACKEND";
 
     private static volatile List<Backend> installed;
+    private static volatile List<String> failures = List.of();
 
     private Backends() {}
 
-    /** Every installed backend, highest rank first. */
+    /**
+     * Every installed backend, highest rank first. A provider that cannot be loaded (a stale service entry, a
+     * missing class or native binding) is left out, and its reason is in {@link #providerFailures()}: one broken
+     * jar never hides the others.
+     */
     public static List<Backend> all() {
         List<Backend> list = installed;
         if (list == null) {
-            List<Backend> found = new ArrayList<>();
-            ServiceLoader.load(Backend.class, Backends.class.getClassLoader()).forEach(found::add);
-            found.sort(Comparator.comparingInt(Backend::rank).reversed().thenComparing(Backend::name));
-            installed = list = List.copyOf(found);
+            List<String> failed = new ArrayList<>();
+            list = load(Backends.class.getClassLoader(), failed);
+            failures = List.copyOf(failed);
+            installed = list;
         }
         return list;
+    }
+
+    /** Why providers named in {@code META-INF/services/org.rnn4j.Backend} could not be loaded; empty normally. */
+    public static List<String> providerFailures() {
+        all();
+        return failures;
+    }
+
+    /** The providers {@code loader} finds, sorted; the reason for each one that fails to load goes into {@code failed}. */
+    static List<Backend> load(ClassLoader loader, List<String> failed) {
+        List<Backend> found = new ArrayList<>();
+        Iterator<Backend> it = ServiceLoader.load(Backend.class, loader).iterator();
+        // After an error the iterator moves on to the next provider (ServiceLoader's contract); the bound only
+        // guards against a loader that keeps failing on the same entry.
+        for (int errors = 0; errors < 64; ) {
+            try {
+                if (!it.hasNext()) break;
+                found.add(it.next());
+            } catch (ServiceConfigurationError | LinkageError e) {
+                failed.add(String.valueOf(e.getMessage()));
+                errors++;
+            }
+        }
+        found.sort(Comparator.comparingInt(Backend::rank).reversed().thenComparing(Backend::name));
+        return List.copyOf(found);
+    }
+
+    /** {@code b.probe()}, with a probe that throws (it should not) reported as unavailable instead. */
+    private static Availability probe(Backend b) {
+        try {
+            return b.probe();
+        } catch (RuntimeException | LinkageError e) {
+            return Availability.unavailable("its probe failed: " + e);
+        }
     }
 
     /** The backend chosen by the selection order above. */
@@ -48,7 +89,7 @@ public final class Backends {
         String name = firstNonBlank(explicit, properties.apply(PROPERTY), environment.apply(ENV));
         if (name != null) return named(name.trim().toLowerCase(Locale.ROOT));
         for (Backend b : all()) {
-            if (b.isNative() && b.probe().available()) return b;
+            if (b.isNative() && probe(b).available()) return b;
         }
         throw new BackendUnavailableException("no native backend is available; name one explicitly (e.g. '"
                 + PROPERTY + "=reference') or fix one of: " + describeAll());
@@ -57,7 +98,7 @@ public final class Backends {
     private static Backend named(String name) {
         for (Backend b : all()) {
             if (b.name().equals(name)) {
-                Availability a = b.probe();
+                Availability a = probe(b);
                 if (a.available()) return b;
                 throw new BackendUnavailableException("backend '" + name + "' is unavailable: " + a.reason()
                         + "; installed backends: " + describeAll());
@@ -78,12 +119,19 @@ public final class Backends {
         return n;
     }
 
-    /** One line per backend: {@code name: available (...) | unavailable: reason}. */
+    /**
+     * One entry per backend, {@code name: available (...) | unavailable: reason}, then any provider that failed to
+     * load.
+     */
     public static String describeAll() {
         StringBuilder s = new StringBuilder();
         for (Backend b : all()) {
             if (s.length() > 0) s.append("; ");
-            s.append(b.name()).append(": ").append(b.probe());
+            s.append(b.name()).append(": ").append(probe(b));
+        }
+        for (String f : providerFailures()) {
+            if (s.length() > 0) s.append("; ");
+            s.append("a provider failed to load: ").append(f);
         }
         return s.length() == 0 ? "(none installed)" : s.toString();
     }

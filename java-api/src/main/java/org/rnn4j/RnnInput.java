@@ -49,8 +49,8 @@ public final class RnnInput {
     /** N. */
     public int batch() { return batch; }
 
-    /** Per-sequence lengths, or {@code null} when every sequence has T steps. */
-    public int[] sequenceLengths() { return sequenceLengths; }
+    /** A copy of the per-sequence lengths (validated at build time), or {@code null} when every sequence has T steps. */
+    public int[] sequenceLengths() { return sequenceLengths == null ? null : sequenceLengths.clone(); }
 
     /** Length of sequence {@code n}. */
     public int lengthOf(int n) { return sequenceLengths == null ? steps : sequenceLengths[n]; }
@@ -187,7 +187,9 @@ public final class RnnInput {
          * of a new array; {@link RnnOutput#y()} is then {@code null}. Saves the per-call allocation; with a direct
          * buffer and a long time-major sequence oneDNN writes into it without an intermediate copy. The buffer is the
          * call's while it runs (do not share it between concurrent calls), and its contents are unspecified if
-         * {@code forward} throws.
+         * {@code forward} throws. Any byte order works; a direct buffer in {@link java.nio.ByteOrder#nativeOrder()}
+         * ({@code ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder()).asFloatBuffer()}) is the one
+         * oneDNN can write into directly.
          */
         public Builder yInto(FloatBuffer y) {
             Objects.requireNonNull(y, "yInto");

@@ -45,4 +45,33 @@ class BackendsSelectionTest {
                 () -> Backends.select("tpu", NONE::get, NONE::get));
         assertTrue(e.getMessage().contains("'tpu'") && e.getMessage().contains("reference"), e.getMessage());
     }
+
+    /** A stale service entry (a shaded jar that lost the class) is reported, and the other providers still load. */
+    @Test
+    void aProviderThatCannotLoadIsReportedAndTheOthersStillLoad(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path services = dir.resolve("META-INF/services");
+        java.nio.file.Files.createDirectories(services);
+        java.nio.file.Files.writeString(services.resolve(Backend.class.getName()),
+                "com.example.MissingBackend\n" + org.rnn4j.reference.ReferenceBackend.class.getName() + "\n");
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()},
+                Backends.class.getClassLoader()) {
+            // only our services file, so the test does not depend on what else is on the class path
+            @Override
+            public java.util.Enumeration<java.net.URL> getResources(String name) throws java.io.IOException {
+                return findResources(name);
+            }
+        }) {
+            java.util.List<String> failed = new java.util.ArrayList<>();
+            java.util.List<Backend> found = Backends.load(loader, failed);
+            assertEquals(java.util.List.of("reference"), found.stream().map(Backend::name).toList());
+            assertEquals(1, failed.size(), failed.toString());
+            assertTrue(failed.get(0).contains("com.example.MissingBackend"), failed.get(0));
+        }
+    }
+
+    @Test
+    void theInstalledProvidersAllLoad() {
+        assertEquals(java.util.List.of(), Backends.providerFailures());
+    }
 }

@@ -1,5 +1,7 @@
 package org.rnn4j;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,5 +73,16 @@ class InputValidationTest {
         p.close();
         p.close();
         assertThrows(IllegalStateException.class, () -> p.forward(RnnInput.of(new float[6], 1, 2)));
+    }
+
+    /** The lengths are checked once, at build time: neither the caller's array nor the getter's can change them. */
+    @Test
+    void validatedLengthsCannotBeChangedAfterBuild() {
+        int[] lengths = {2, 1};
+        RnnInput in = RnnInput.builder(new float[12], Layout.TIME_MAJOR, 2, 2).sequenceLengths(lengths).build();
+        lengths[0] = 5;
+        in.sequenceLengths()[1] = -1;
+        assertArrayEquals(new int[] {2, 1}, in.sequenceLengths());
+        assertEquals(1, in.lengthOf(1));
     }
 }

@@ -31,6 +31,7 @@ final class InfoCommand implements Callable<Integer> {
             out.println(String.format("  %-10s %-6s rank %-4d %s", b.name(), b.isNative() ? "native" : "java", b.rank(),
                     a.available() ? "available" + (a.details().isEmpty() ? "" : ": " + a.details()) : "unavailable: " + a.reason()));
         }
+        for (String failure : Backends.providerFailures()) out.println("  a provider failed to load: " + Main.oneLine(failure));
         String selected;
         try {
             selected = Backends.select().name();

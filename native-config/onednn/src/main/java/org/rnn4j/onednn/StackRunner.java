@@ -1,5 +1,6 @@
 package org.rnn4j.onednn;
 
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -232,7 +233,10 @@ final class StackRunner implements AutoCloseable {
             if (hx != null) fillState(hx, hxPointer, input.initialH());
             if (cx != null) fillState(cx, cxPointer, input.initialC());
             FloatBuffer into = input.yInto();
-            boolean inPlace = into != null && !batchMajor && into.isDirect() && into.remaining() >= IN_PLACE_MIN_FLOATS;
+            // oneDNN writes native-order floats: a direct buffer in the other byte order (the JDK's default for
+            // ByteBuffer.allocateDirect(…).asFloatBuffer() is big-endian) gets Y through the Java copy below
+            boolean inPlace = into != null && !batchMajor && into.isDirect() && into.order() == ByteOrder.nativeOrder()
+                    && into.remaining() >= IN_PLACE_MIN_FLOATS;
             BoundPrimitive.Binding last = bindings.get(bindings.size() - 1);
             if (inPlace) {
                 // the last layer writes Y straight into the caller's buffer (re-pointed every call)

@@ -67,27 +67,29 @@ class StackVariantsTest {
                 for (int states = 0; states < 3; states++) {
                     for (Set<OutputKind> out : outputs) {
                         for (Layout layout : Layout.values()) {
-                            boolean direct = call % 2 == 0;
+                            boolean direct = call / 2 % 2 == 0; // X kinds not tied to the layout (call % 2)
                             float[] x = Agreement.uniform(rnd, t * n * spec.inputSize());
                             RnnInput.Builder b = direct
-                                    ? RnnInput.builder(direct(x), layout, t, n)
+                                    ? RnnInput.builder(direct(x, call / 4 % 2 == 0 ? ByteOrder.nativeOrder() : ByteOrder.BIG_ENDIAN), layout, t, n)
                                     : RnnInput.builder(x, layout, t, n);
                             if (states >= 1) b.initialH(Agreement.uniform(rnd, ld * n * spec.stateSize()));
                             if (states >= 2 && lstm) b.initialC(Agreement.uniform(rnd, ld * n * spec.hiddenSize()));
                             if (!lstm && out.contains(OutputKind.C_FINAL)) continue;
                             b.outputs(out);
                             RnnInput plain = b.build();
-                            // Y into a caller's buffer: none, direct (written in place when long), heap (copied)
-                            int yMode = out.contains(OutputKind.Y) ? call % 3 : 0;
+                            // Y into a caller's buffer: none, direct (written in place when long), heap (copied),
+                            // direct in the non-native byte order (ByteBuffer's default; must be copied, not written)
+                            int yMode = out.contains(OutputKind.Y) ? (call / 2 + call) % 4 : 0; // not tied to the layout (call % 2)
                             FloatBuffer into = null;
                             if (yMode > 0) {
                                 int yLength = t * n * spec.outputSize();
-                                into = yMode == 1 ? direct(new float[yLength]) : FloatBuffer.allocate(yLength);
+                                into = yMode == 1 ? direct(new float[yLength], ByteOrder.nativeOrder())
+                                        : yMode == 3 ? direct(new float[yLength], ByteOrder.BIG_ENDIAN) : FloatBuffer.allocate(yLength);
                                 b.yInto(into);
                             }
                             RnnInput in = b.build();
                             String name = spec.caseName() + " call " + call + " " + layout + (direct ? " direct" : " heap")
-                                    + " states=" + states + " outputs=" + out + " yInto=" + (yMode == 0 ? "-" : yMode == 1 ? "direct" : "heap");
+                                    + " states=" + states + " outputs=" + out + " yInto=" + new String[] {"-", "direct", "heap", "direct big-endian"}[yMode];
                             RnnOutput got = dnn.forward(in);
                             if (into != null) {
                                 assertNull(got.y(), name + ": Y must go into the buffer");
@@ -104,8 +106,8 @@ class StackVariantsTest {
         }
     }
 
-    private static FloatBuffer direct(float[] a) {
-        FloatBuffer b = ByteBuffer.allocateDirect(a.length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    private static FloatBuffer direct(float[] a, ByteOrder order) {
+        FloatBuffer b = ByteBuffer.allocateDirect(a.length * Float.BYTES).order(order).asFloatBuffer();
         b.put(a).flip();
         return b;
     }
