@@ -15,9 +15,7 @@ import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
-import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.rnn_primitive_desc_base;
-import org.bytedeco.dnnl.stream;
 import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
@@ -65,21 +63,10 @@ final class BoundPrimitive implements AutoCloseable {
             memory.desc[] wanted = {pd.weights_layer_desc(), pd.weights_iter_desc(),
                 program.descs.peephole ? pd.weights_peephole_desc() : null,
                 program.descs.projection ? pd.weights_projection_desc() : null, pd.bias_desc()};
-            stream s = null;
+            // Shared with every primitive of the program that wants the same layout (owned by the program).
             for (int k = 0; k < weights.length; k++) {
-                memory prepared = program.weight(k);
-                if (prepared == null) continue;
-                memory.desc have = prepared.get_desc();
-                if (have.equals(wanted[k])) {
-                    weights[k] = prepared;
-                } else {
-                    // This shape wants another weights layout (rare; e.g. a batch-dependent packing): reorder once.
-                    if (s == null) s = new stream(program.eng);
-                    weights[k] = owned.keep(new memory(wanted[k], program.eng));
-                    new reorder(prepared, weights[k]).execute(s, prepared, weights[k]);
-                }
+                if (wanted[k] != null) weights[k] = program.weightIn(k, wanted[k]);
             }
-            if (s != null) s._wait();
             scratchpadDesc = owned.keep(pd.scratchpad_desc());
             prim = owned.keep(new primitive(pd));
             primHandle = owned.keep(prim.get());

@@ -32,6 +32,9 @@ final class LayerProgram implements AutoCloseable {
     private final NativeResources owned = new NativeResources();
     /** Prepared weights, index by {@link #WEIGHT_ARGS}; null where the cell has none (peephole, projection). */
     private final memory[] weights = new memory[WEIGHT_ARGS.length];
+    /** Per slot, copies of the weights in other layouts some shapes want; guarded by itself. */
+    @SuppressWarnings("unchecked")
+    private final java.util.List<memory>[] relaid = new java.util.List[WEIGHT_ARGS.length];
     static final int[] WEIGHT_ARGS = {DNNL_ARG_WEIGHTS_LAYER, DNNL_ARG_WEIGHTS_ITER, DNNL_ARG_WEIGHTS_PEEPHOLE,
         DNNL_ARG_WEIGHTS_PROJECTION, DNNL_ARG_BIAS};
 
@@ -39,6 +42,7 @@ final class LayerProgram implements AutoCloseable {
         this.spec = spec;
         this.eng = eng;
         this.descs = descs;
+        for (int k = 0; k < relaid.length; k++) relaid[k] = new java.util.ArrayList<>();
         try (PointerScope scope = new PointerScope()) {
             primitive_attr attr = descs.attr();
             rnn_primitive_desc_base pd = descs.create(attr, 1, 1, false, false);
@@ -72,8 +76,8 @@ final class LayerProgram implements AutoCloseable {
     }
 
     /**
-     * A primitive for T steps and N sequences; its weights are this program's unless the primitive wants another
-     * layout for this shape, in which case they are reordered once into memory the primitive owns.
+     * A primitive for T steps and N sequences; its weights are this program's, in the layout the primitive wants for
+     * this shape ({@link #weightIn}).
      */
     BoundPrimitive newPrimitive(int steps, int batch, boolean srcBatchMajor, boolean dstBatchMajor) {
         return newPrimitive(steps, batch, srcBatchMajor, dstBatchMajor, true, true);
@@ -86,6 +90,40 @@ final class LayerProgram implements AutoCloseable {
     }
 
     memory weight(int slot) { return weights[slot]; }
+
+    /**
+     * The weights of {@code slot} in the layout {@code wanted}: the prepared ones when it is theirs, otherwise one
+     * reordered copy per distinct layout, made on first request and shared by every later primitive that wants it
+     * (on AVX2, every N &gt; 1 shape wants another layout than the N = 1 one the weights were prepared in; a copy per
+     * shape cost about 45× the weights' size over one ragged call's chunks). Thread-safe; freed with this program.
+     */
+    memory weightIn(int slot, memory.desc wanted) {
+        memory prepared = weights[slot];
+        if (prepared == null) return null;
+        try (PointerScope scope = new PointerScope()) {
+            if (prepared.get_desc().equals(wanted)) return prepared;
+            synchronized (relaid) {
+                for (memory m : relaid[slot]) {
+                    if (m.get_desc().equals(wanted)) return m;
+                }
+                stream s = new stream(eng);
+                memory copy = owned.keep(new memory(wanted, eng));
+                new reorder(prepared, copy).execute(s, prepared, copy);
+                s._wait();
+                relaid[slot].add(copy);
+                return copy;
+            }
+        }
+    }
+
+    /** Number of weight copies in layouts other than the prepared ones (for tests). */
+    int relaidCopies() {
+        synchronized (relaid) {
+            int n = 0;
+            for (java.util.List<memory> l : relaid) n += l.size();
+            return n;
+        }
+    }
 
     /** Throws the UnsupportedConfigurationException for a bf16/f16 spec this CPU's oneDNN cannot build. */
     static UnsupportedConfigurationException unsupportedType(RnnSpec spec) {
