@@ -38,59 +38,64 @@ final class CallContext implements AutoCloseable {
 
     CallContext(engine eng, StepPlan plan, InputProjection projection) {
         this.plan = plan;
-        long total = 0;
-        Map<Slot, Long> offsets = new HashMap<>();
-        for (Slot s : plan.scratch) {
-            offsets.put(s, total);
-            total += align(s.rows * s.cols);
-        }
-        long cSize = align(plan.batch * plan.hidden);
-        long cOffset = total;
-        total += 2 * cSize;
-        long hOffset = total;
-        total += align(plan.batch * plan.state);
-        FloatPointer arena = scope.keep(new FloatPointer(total + ALIGN_FLOATS));
-        arenaBase = alignUp(Address.of(arena));
-        cSpareA = arenaBase + cOffset * Float.BYTES;
-        cSpareB = cSpareA + cSize * Float.BYTES;
-        hSpare = arenaBase + hOffset * Float.BYTES;
-
-        long scratchpadBytes = projection.scratchpadBytes;
-        for (StepOp op : plan.ops) scratchpadBytes = Math.max(scratchpadBytes, op.scratchpadBytes());
-        long scratchpadBase = 0;
-        if (scratchpadBytes > 0) {
-            BytePointer sp = scope.keep(new BytePointer(scratchpadBytes + 64));
-            scratchpadBase = alignUp(sp.address() + sp.position());
-        }
-        projectionScratchpad = projection.scratchpad == null ? null
-                : scope.keep(new memory(projection.scratchpad, eng, new Address().at(scratchpadBase)));
-
-        Map<Slot, memory> scratchMemories = new HashMap<>();
-        for (Slot s : plan.scratch) {
-            scratchMemories.put(s, scope.keep(new memory(s.desc, eng, new Address().at(arenaBase + offsets.get(s) * Float.BYTES))));
-        }
-        bound = new memory[plan.bound.length];
-        for (Slot s : plan.bound) {
-            if (s != null) bound[s.boundIndex] = scope.keep(new memory(s.desc, eng, new Address().at(arenaBase)));
-        }
-        List<StepOp> ops = plan.ops;
-        args = new IntMemoryMap[ops.size()];
-        for (int i = 0; i < ops.size(); i++) {
-            StepOp op = ops.get(i);
-            IntMemoryMap m = scope.keep(new IntMemoryMap());
-            for (int a = 0; a < op.argIds().length; a++) {
-                Slot s = op.argSlots()[a];
-                memory mem = switch (s.kind) {
-                    case CONSTANT -> s.constant;
-                    case BOUND -> bound[s.boundIndex];
-                    case SCRATCH -> scratchMemories.get(s);
-                };
-                m.put(op.argIds()[a], mem);
+        try {
+            long total = 0;
+            Map<Slot, Long> offsets = new HashMap<>();
+            for (Slot s : plan.scratch) {
+                offsets.put(s, total);
+                total += align(s.rows * s.cols);
             }
-            if (op.scratchpad() != null) {
-                m.put(dnnl.DNNL_ARG_SCRATCHPAD, scope.keep(new memory(op.scratchpad(), eng, new Address().at(scratchpadBase))));
+            long cSize = align(plan.batch * plan.hidden);
+            long cOffset = total;
+            total += 2 * cSize;
+            long hOffset = total;
+            total += align(plan.batch * plan.state);
+            FloatPointer arena = scope.keep(new FloatPointer(total + ALIGN_FLOATS));
+            arenaBase = alignUp(Address.of(arena));
+            cSpareA = arenaBase + cOffset * Float.BYTES;
+            cSpareB = cSpareA + cSize * Float.BYTES;
+            hSpare = arenaBase + hOffset * Float.BYTES;
+
+            long scratchpadBytes = projection.scratchpadBytes;
+            for (StepOp op : plan.ops) scratchpadBytes = Math.max(scratchpadBytes, op.scratchpadBytes());
+            long scratchpadBase = 0;
+            if (scratchpadBytes > 0) {
+                BytePointer sp = scope.keep(new BytePointer(scratchpadBytes + 64));
+                scratchpadBase = alignUp(sp.address() + sp.position());
             }
-            args[i] = m;
+            projectionScratchpad = projection.scratchpad == null ? null
+                    : scope.keep(new memory(projection.scratchpad, eng, new Address().at(scratchpadBase)));
+
+            Map<Slot, memory> scratchMemories = new HashMap<>();
+            for (Slot s : plan.scratch) {
+                scratchMemories.put(s, scope.keep(new memory(s.desc, eng, new Address().at(arenaBase + offsets.get(s) * Float.BYTES))));
+            }
+            bound = new memory[plan.bound.length];
+            for (Slot s : plan.bound) {
+                if (s != null) bound[s.boundIndex] = scope.keep(new memory(s.desc, eng, new Address().at(arenaBase)));
+            }
+            List<StepOp> ops = plan.ops;
+            args = new IntMemoryMap[ops.size()];
+            for (int i = 0; i < ops.size(); i++) {
+                StepOp op = ops.get(i);
+                IntMemoryMap m = scope.keep(new IntMemoryMap());
+                for (int a = 0; a < op.argIds().length; a++) {
+                    Slot s = op.argSlots()[a];
+                    memory mem = switch (s.kind) {
+                        case CONSTANT -> s.constant;
+                        case BOUND -> bound[s.boundIndex];
+                        case SCRATCH -> scratchMemories.get(s);
+                    };
+                    m.put(op.argIds()[a], mem);
+                }
+                if (op.scratchpad() != null) {
+                    m.put(dnnl.DNNL_ARG_SCRATCHPAD, scope.keep(new memory(op.scratchpad(), eng, new Address().at(scratchpadBase))));
+                }
+                args[i] = m;
+            }
+        } catch (RuntimeException | Error e) {
+            scope.close(); // whatever was allocated before the failure (an out-of-memory arena, say)
+            throw e;
         }
     }
 

@@ -95,7 +95,13 @@ final class ComposedKernel implements DirectionKernel {
             return;
         }
         StepPlan plan = plans.acquire(batch);
-        CallContext ctx = plan.take();
+        CallContext ctx;
+        try {
+            ctx = plan.take();
+        } catch (RuntimeException | Error e) {
+            plans.release(plan); // or a plan evicted later would never be closed
+            throw e;
+        }
         try {
             long xw = ctx.xw((long) steps * batch * gateWidth);
             projection.run(s, (long) steps * batch, Address.of(x), xw, ctx.projectionScratchpad);
