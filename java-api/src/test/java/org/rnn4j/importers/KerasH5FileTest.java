@@ -3,6 +3,7 @@ package org.rnn4j.importers;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.rnn4j.importers.Messages.assertMessage;
 
 import io.jhdf.HdfFile;
@@ -10,8 +11,17 @@ import io.jhdf.WritableHdfFile;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.WritableGroup;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.Deflater;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnn4j.Cell;
@@ -21,9 +31,13 @@ import org.rnn4j.RnnWeights;
 
 /**
  * Which datasets of a Keras weight file make which layer and direction, and files that are ambiguous or damaged.
- * The {@code keras2_layouts/} files are written by h5py ({@code make_keras2_layouts.py}).
+ * The {@code keras2_layouts/} files are written by h5py ({@code make_keras2_layouts.py}), except
+ * {@code damaged_shape.h5}: {@code keras2_gru_reset_before.h5} with bytes flipped so that a kernel claims
+ * {@code [6881283, 12]} floats in a 15 kB file.
  */
 class KerasH5FileTest {
+    private static final byte[] HDF5_MAGIC = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+
     @TempDir Path dir;
 
     private static Path layout(String file) { return GoldenFixture.resource("keras2_layouts/" + file); }
@@ -142,5 +156,101 @@ class KerasH5FileTest {
         assertEquals(RnnSpec.builder(new Cell.Lstm()).inputSize(1).hiddenSize(1).direction(Direction.BIDIRECTIONAL_CONCAT).build(),
                 w.spec());
         assertEquals(List.of("bidirectional_1"), KerasImporter.recurrentLayerNames(file));
+    }
+
+    /** The HDF5 signature followed by {@code n} random bytes: jhdf fails on the superblock. */
+    private static byte[] signatureThenGarbage(int n) {
+        byte[] b = Arrays.copyOf(HDF5_MAGIC, 8 + n);
+        byte[] garbage = new byte[n];
+        new Random(7).nextBytes(garbage);
+        System.arraycopy(garbage, 0, b, 8, n);
+        return b;
+    }
+
+    /** A .keras zip whose {@code model.weights.h5} is {@code head} followed by {@code zeros} zero bytes. */
+    private Path keras(String name, byte[] head, long zeros) throws IOException {
+        Path zip = dir.resolve(name);
+        try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
+            z.setLevel(Deflater.BEST_SPEED);
+            z.putNextEntry(new ZipEntry("model.weights.h5"));
+            z.write(head);
+            byte[] block = new byte[1 << 20];
+            for (long left = zeros; left > 0; left -= block.length) z.write(block, 0, (int) Math.min(block.length, left));
+            z.closeEntry();
+        }
+        return zip;
+    }
+
+    /** A Keras 3 weights file with one LSTM (I = H = 1), written by jhdf. */
+    private byte[] oneLstmKeras3() throws IOException {
+        Path file = dir.resolve("one.weights.h5");
+        try (WritableHdfFile h5 = HdfFile.write(file)) {
+            WritableGroup vars = h5.putGroup("layers").putGroup("lstm").putGroup("cell").putGroup("vars");
+            vars.putDataset("0", new float[][] {{1, 2, 3, 4}});
+            vars.putDataset("1", new float[][] {{5, 6, 7, 8}});
+            vars.putDataset("2", new float[] {9, 10, 11, 12});
+        }
+        return Files.readAllBytes(file);
+    }
+
+    @Test
+    void aDamagedHdf5FileIsAnIllegalArgumentNamingIt() throws IOException {
+        Path garbage = Files.write(dir.resolve("garbage.h5"), signatureThenGarbage(2000));
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> KerasImporter.load(garbage, null)),
+                garbage.toString(), "expected a readable HDF5 file but it is damaged", "Superblock");
+        byte[] good = Files.readAllBytes(GoldenFixture.resource("keras2_lstm_l2.h5"));
+        Path truncated = Files.write(dir.resolve("truncated.h5"), Arrays.copyOf(good, good.length / 2));
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> KerasImporter.load(truncated, null)),
+                truncated.toString(), "expected a readable HDF5 file but it is damaged");
+    }
+
+    @Test
+    void aDamagedHdf5EntryOfAKerasArchiveIsNamedWithTheArchive() throws IOException {
+        Path zip = keras("garbage.keras", signatureThenGarbage(2000), 0);
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> KerasImporter.load(zip, null)),
+                zip + "!/model.weights.h5", "expected a readable HDF5 file but it is damaged");
+    }
+
+    @Test
+    void anArchiveEntryThatIsNoHdf5FileIsRefusedBeforeItIsInflated() throws IOException {
+        Path bomb = keras("bomb.keras", new byte[0], 64L << 20);
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> KerasImporter.load(bomb, null)),
+                bomb + "!/model.weights.h5", "expected an HDF5 file but the first bytes are [0, 0, 0, 0, 0, 0, 0, 0]");
+    }
+
+    @Test
+    void aDamagedZipArchiveIsNamed() throws IOException {
+        byte[] good = Files.readAllBytes(keras("good.keras", oneLstmKeras3(), 0));
+        Path cut = Files.write(dir.resolve("cut.keras"), Arrays.copyOf(good, good.length - 30));
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> KerasImporter.load(cut, null)),
+                cut.toString(), "expected a .keras zip archive but it is damaged");
+    }
+
+    @Test
+    void aDatasetLargerThanItsFileIsRefusedBeforeJhdfAllocatesIt() {
+        Path file = layout("damaged_shape.h5");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> KerasImporter.load(file, null)),
+                file.toString(), "kernel:0: shape [6881283, 12] needs 330301584 bytes but the file has 15672");
+    }
+
+    @Test
+    void aKerasArchiveEntryLargerThanTheHeapLoads() throws Exception {
+        // 256 MiB of padding after the HDF5 data, read by a JVM with a 64 MiB heap: the entry is streamed to a
+        // temporary file, never held in one array (which also capped entries at 2 GiB).
+        Path zip = keras("padded.keras", oneLstmKeras3(), 256L << 20);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "-cp", System.getProperty("java.class.path"), KerasLoadMain.class.getName(), zip.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child JVM finished");
+        assertEquals(0, p.exitValue(), output);
+        assertTrue(output.contains("lstm,l1,i1,h1,fwd"), output);
+    }
+
+    /** Loads the file named by the only argument and prints its spec; the child of the test above. */
+    static final class KerasLoadMain {
+        public static void main(String[] args) throws IOException {
+            System.out.println(KerasImporter.load(Path.of(args[0]), null).spec().caseName());
+        }
     }
 }
