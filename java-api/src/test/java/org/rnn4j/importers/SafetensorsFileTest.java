@@ -8,6 +8,7 @@ import static org.rnn4j.importers.Messages.assertMessage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -87,5 +88,73 @@ class SafetensorsFileTest {
         ByteBuffer b = ByteBuffer.allocate(8 + 5).order(ByteOrder.LITTLE_ENDIAN).putLong(5).put("[1,2]".getBytes());
         Path array = Files.write(dir.resolve("array"), b.array());
         assertMessage(assertThrows(IllegalArgumentException.class, () -> SafetensorsFile.open(array)), "header", "JSON object");
+    }
+
+    /** Opens a file whose header is {@code header} (then 48 zero bytes of data) and returns the refusal. */
+    private IllegalArgumentException refused(String header) throws IOException {
+        Path f = SafetensorsWriter.writeRaw(dir.resolve("h.safetensors"), header, 48);
+        return assertThrows(IllegalArgumentException.class, () -> SafetensorsFile.open(f).close(), header);
+    }
+
+    private static String entry(String shape, String offsets) {
+        return "{\"w\":{\"dtype\":\"F32\",\"shape\":" + shape + ",\"data_offsets\":" + offsets + "}}";
+    }
+
+    @Test
+    void shapeNumbersMustBePlainNonNegativeIntegers() throws IOException {
+        assertMessage(refused(entry("[4.9,3]", "[0,48]")), "h.safetensors", "w.shape[0]: expected a non-negative integer but was 4.9");
+        assertMessage(refused(entry("[4,-3]", "[0,48]")), "w.shape[1]: expected a non-negative integer but was -3");
+        assertMessage(refused(entry("[12e0]", "[0,48]")), "w.shape[0]: expected a non-negative integer but was 12e0");
+        assertMessage(refused(entry("[\"4\",3]", "[0,48]")), "w.shape[0]: expected a non-negative integer but was STRING");
+    }
+
+    @Test
+    void numbersPastTheirRangeAreRejectedNotWrapped() throws IOException {
+        assertMessage(refused(entry("[18446744073709551620,3]", "[0,48]")),
+                "w.shape[0]: expected an integer up to 9223372036854775807 but was 18446744073709551620");
+        assertMessage(refused(entry("[2147483648,1]", "[0,48]")), "w.shape[0]: expected at most 2147483647 but was 2147483648");
+        assertMessage(refused(entry("[2147483647,2147483647,2147483647]", "[0,48]")), "needs more than 2^63 bytes", "span 48");
+        assertMessage(refused(entry("[12]", "[0,18446744073709551664]")),
+                "w.data_offsets[1]: expected an integer up to 9223372036854775807 but was 18446744073709551664");
+    }
+
+    @Test
+    void offsetsThatAreNotIntegersAreNamedNotANumberFormatException() throws IOException {
+        assertMessage(refused(entry("[12]", "[\"zero\",48]")), "w.data_offsets[0]: expected a non-negative integer but was STRING");
+        assertMessage(refused(entry("[12]", "[0,48,96]")), "w.data_offsets: expected [begin, end] but has 3 numbers");
+        assertMessage(refused(entry("[12]", "{\"begin\":0}")), "w.data_offsets: expected an array of integers but was BEGIN_OBJECT");
+    }
+
+    @Test
+    void theHeaderMustBeStrictJson() throws IOException {
+        assertMessage(refused("{w:{\"dtype\":\"F32\",\"shape\":[12],\"data_offsets\":[0,48]}}"),
+                "h.safetensors", "header: expected strict JSON but found malformed JSON at line 1 column 3");
+        assertMessage(refused("{\"w\":{\"dtype\":\"F32\";\"shape\":[12];\"data_offsets\":[0,48]}}"), "malformed JSON", "path $.w.dtype");
+        assertMessage(refused(entry("[12]", "[0,48]") + " trailing"), "malformed JSON");
+        assertMessage(refused("{\"w\":{\"dtype\":\"F32\",\"shape\":[12],\"data_offsets\":[0,48]}"), "the end of the header");
+        assertMessage(refused("{\"w\":{\"dtype\":\"F32\",\"shape\":[12,],\"data_offsets\":[0,48]}}"), "malformed JSON");
+        Path latin1 = SafetensorsWriter.writeRaw(dir.resolve("latin1.safetensors"),
+                "{\"\u00e9\":{\"dtype\":\"F32\",\"shape\":[12],\"data_offsets\":[0,48]}}".getBytes(StandardCharsets.ISO_8859_1), 48);
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> SafetensorsFile.open(latin1)), "header: expected UTF-8");
+    }
+
+    @Test
+    void duplicateKeysAreRejectedNotLastWins() throws IOException {
+        String w = "{\"dtype\":\"F32\",\"shape\":[12],\"data_offsets\":[0,48]}";
+        assertMessage(refused("{\"w\":" + w + ",\"w\":" + w + "}"), "header: expected distinct keys but 'w' appears twice");
+        assertMessage(refused("{\"w\":{\"dtype\":\"F32\",\"dtype\":\"F16\",\"shape\":[12],\"data_offsets\":[0,48]}}"),
+                "w: expected distinct keys but 'dtype' appears twice");
+        assertMessage(refused("{\"__metadata__\":{\"a\":\"1\",\"a\":\"2\"},\"w\":" + w + "}"),
+                "__metadata__: expected distinct keys but 'a' appears twice");
+    }
+
+    @Test
+    void aWellFormedHeaderWithMetadataAndPaddingStillOpens() throws IOException {
+        // The format pads the header with spaces to a multiple of 8 bytes.
+        Path f = SafetensorsWriter.writeRaw(dir.resolve("ok.safetensors"),
+                "{\"__metadata__\":{\"format\":\"pt\"},\"w\":{\"dtype\":\"F32\",\"shape\":[3,4],\"data_offsets\":[0,48]}}   ", 48);
+        try (SafetensorsFile s = SafetensorsFile.open(f)) {
+            assertArrayEquals(new int[] {3, 4}, s.read("w").shape());
+        }
     }
 }
