@@ -32,10 +32,7 @@ public enum GateOrder {
      * canonical order; returns a new array.
      */
     public float[] toCanonical(float[] src, int blockElements) {
-        if (src.length != sourceBlock.length * blockElements) {
-            throw new IllegalArgumentException("gate blocks: expected " + sourceBlock.length + " × " + blockElements
-                    + " = " + (sourceBlock.length * blockElements) + " elements but was " + src.length);
-        }
+        requireBlocks(src, blockElements);
         float[] out = new float[src.length];
         for (int k = 0; k < sourceBlock.length; k++) {
             System.arraycopy(src, sourceBlock[k] * blockElements, out, k * blockElements, blockElements);
@@ -43,12 +40,22 @@ public enum GateOrder {
         return out;
     }
 
-    /** The inverse of {@link #toCanonical}: canonical blocks into this order. */
+    /** The inverse of {@link #toCanonical}: canonical blocks into this order; the same length rule. */
     public float[] fromCanonical(float[] canonical, int blockElements) {
+        requireBlocks(canonical, blockElements);
         float[] out = new float[canonical.length];
         for (int k = 0; k < sourceBlock.length; k++) {
             System.arraycopy(canonical, k * blockElements, out, sourceBlock[k] * blockElements, blockElements);
         }
         return out;
+    }
+
+    /** G blocks of {@code blockElements} each, counted in long: G·blockElements can pass 2^31 and wrap. */
+    private void requireBlocks(float[] a, int blockElements) {
+        long expected = (long) sourceBlock.length * blockElements;
+        if (blockElements < 0 || a.length != expected) {
+            throw new IllegalArgumentException("gate blocks: expected " + sourceBlock.length + " × " + blockElements
+                    + " = " + expected + " elements but was " + a.length);
+        }
     }
 }

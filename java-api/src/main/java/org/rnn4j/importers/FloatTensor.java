@@ -18,14 +18,15 @@ public record FloatTensor(String name, int[] shape, float[] data) {
         Objects.requireNonNull(shape, "shape");
         Objects.requireNonNull(data, "data");
         shape = shape.clone();
+        // n stays ≤ 2^31 (more than any array holds) before each step, so n·d < 2^62 cannot wrap; a later 0 still gives 0.
         long n = 1;
         for (int d : shape) {
             if (d < 0) throw new IllegalArgumentException(name + ": expected dimensions ≥ 0 but shape was " + Arrays.toString(shape));
-            n *= d;
+            n = Math.min(n * d, Integer.MAX_VALUE + 1L);
         }
         if (n != data.length) {
-            throw new IllegalArgumentException(name + ": shape " + Arrays.toString(shape) + " needs " + n
-                    + " values but data has " + data.length);
+            throw new IllegalArgumentException(name + ": shape " + Arrays.toString(shape) + " needs "
+                    + (n > Integer.MAX_VALUE ? "more than " + Integer.MAX_VALUE : String.valueOf(n)) + " values but data has " + data.length);
         }
     }
 

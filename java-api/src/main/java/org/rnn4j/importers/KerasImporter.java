@@ -135,7 +135,9 @@ public final class KerasImporter {
         FloatTensor rec = matrix(source, a.recurrentKernel());
         FloatTensor kernel = matrix(source, a.kernel());
         int h = rec.dim(0);
-        int g = h > 0 && rec.dim(1) % h == 0 ? rec.dim(1) / h : -1;
+        if (h == 0) throw new IllegalArgumentException(source + ": " + rec + ": hidden size: expected > 0 rows but was 0");
+        if (kernel.dim(0) == 0) throw new IllegalArgumentException(source + ": " + kernel + ": input size: expected > 0 rows but was 0");
+        int g = rec.dim(1) % h == 0 ? rec.dim(1) / h : -1;
         Map<String, String> evidence = new LinkedHashMap<>();
         evidence.put("hiddenSize", rec.toString());
         evidence.put("cell", rec + (a.bias() == null ? ", no bias" : ", " + a.bias()));

@@ -139,12 +139,21 @@ public final class PyTorchImporter {
             projection = p0.dim(0);
             hidden = p0.dim(1);
             evidence.put("hiddenSize", hr0 + " " + p0.shapeString());
+            if (hidden > 0 && projection == 0) {
+                throw new IllegalArgumentException(dict.source() + ": " + hr0 + ": projection size: expected > 0 rows"
+                        + " ([P, H] with proj_size=P) but shape was " + p0.shapeString());
+            }
             if (projection != stateSize) {
                 throw new IllegalArgumentException(dict.source() + ": " + r0.name() + ": expected " + projection
                         + " columns (the projection size P from " + hr0 + " " + p0.shapeString() + ") but shape was " + r0.shapeString());
             }
         } else {
             evidence.put("hiddenSize", r0.name() + " " + r0.shapeString());
+        }
+        if (hidden == 0) {
+            // Checked before G = rows / H divides by it.
+            throw new IllegalArgumentException(dict.source() + ": hidden size: expected > 0 but was 0 (from "
+                    + evidence.get("hiddenSize") + ")");
         }
         int rows = r0.dim(0);
         int g = rows % hidden == 0 ? rows / hidden : -1;
@@ -162,6 +171,10 @@ public final class PyTorchImporter {
         }
         evidence.put("cell", r0.name() + " " + r0.shapeString());
         evidence.put("inputSize", w0.name() + " " + w0.shapeString());
+        if (w0.dim(1) == 0) {
+            throw new IllegalArgumentException(dict.source() + ": " + w0.name() + ": input size: expected > 0 columns but shape was "
+                    + w0.shapeString());
+        }
         int layers = 0;
         while (dict.names().contains(key("weight_ih", layers, 0))) layers++;
         evidence.put("layers", keyPrefix + "weight_ih_l0 … " + key("weight_ih", layers - 1, 0));

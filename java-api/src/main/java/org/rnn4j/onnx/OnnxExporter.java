@@ -3,6 +3,7 @@ package org.rnn4j.onnx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.rnn4j.Cell;
 import org.rnn4j.DataType;
@@ -27,6 +28,8 @@ public final class OnnxExporter {
     /** opset 14 adds {@code layout}; IR version 7 is what ONNX pairs with it. */
     static final int OPSET = 14;
     static final int IR_VERSION = 7;
+    /** Room for everything in the model but the initializers' data (a few hundred bytes in practice). */
+    static final long MODEL_HEADROOM_BYTES = 1 << 16;
 
     private OnnxExporter() {}
 
@@ -47,16 +50,15 @@ public final class OnnxExporter {
         long d = spec.direction().count();
         long gh = (long) op.gates() * spec.hiddenSize();
         long h = spec.hiddenSize();
+        List<OnnxTensor> initializers = new ArrayList<>(List.of(OnnxTensor.ofFloats("W", onnx[0], d, gh, spec.inputSize()),
+                OnnxTensor.ofFloats("R", onnx[1], d, gh, h), OnnxTensor.ofFloats("B", onnx[2], d, 2 * gh)));
+        if (onnx[3] != null) initializers.add(OnnxTensor.ofFloats("P", onnx[3], d, 3 * h));
+        requireSerializable(spec, initializers);
         GraphProto.Builder g = GraphProto.newBuilder().setName("rnn4j_" + spec.caseName().replaceAll("[^A-Za-z0-9_]", "_"));
-        g.addInitializer(OnnxTensor.ofFloats("W", onnx[0], d, gh, spec.inputSize()).toProto());
-        g.addInitializer(OnnxTensor.ofFloats("R", onnx[1], d, gh, h).toProto());
-        g.addInitializer(OnnxTensor.ofFloats("B", onnx[2], d, 2 * gh).toProto());
+        for (OnnxTensor t : initializers) g.addInitializer(t.toProto());
         NodeProto.Builder node = NodeProto.newBuilder().setOpType(op.name()).setName(op.name().toLowerCase(java.util.Locale.ROOT))
                 .addInput("X").addInput("W").addInput("R").addInput("B");
-        if (onnx[3] != null) {
-            g.addInitializer(OnnxTensor.ofFloats("P", onnx[3], d, 3 * h).toProto());
-            node.addInput("").addInput("").addInput("").addInput("P");
-        }
+        if (onnx[3] != null) node.addInput("").addInput("").addInput("").addInput("P");
         node.addOutput("Y").addOutput("Y_h");
         if (op == RecurrentOperator.LSTM) node.addOutput("Y_c");
         node.addAllAttribute(NodeAttributes.of(spec));
@@ -67,6 +69,20 @@ public final class OnnxExporter {
         if (op == RecurrentOperator.LSTM) g.addOutput(valueInfo("Y_c", dim(d), dim("batch_size"), dim(h)));
         return ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("rnn4j")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET)).setGraph(g).build();
+    }
+
+    /**
+     * The weights of one model must fit one protobuf message; checked before any of them is copied into a proto.
+     * {@link #MODEL_HEADROOM_BYTES} covers the node, its attributes and the graph's inputs and outputs.
+     */
+    static void requireSerializable(RnnSpec spec, List<OnnxTensor> initializers) {
+        long bytes = MODEL_HEADROOM_BYTES;
+        for (OnnxTensor t : initializers) bytes += t.serializedSizeBound();
+        if (bytes > OnnxTensor.MAX_MESSAGE_BYTES) {
+            throw new IllegalArgumentException("model " + spec.caseName() + ": initializers " + initializers + " need up to " + bytes
+                    + " bytes, more than a protobuf message holds (" + OnnxTensor.MAX_MESSAGE_BYTES + " bytes); ONNX external"
+                    + " data is not supported");
+        }
     }
 
     /** The serialized model. */

@@ -181,8 +181,28 @@ public final class OnnxTensor {
         return (t == null ? "unknown" : t.name()) + " (" + code + ")";
     }
 
-    /** The tensor as a {@code TensorProto}, values in little-endian {@code raw_data} (as ONNX's own tools write them). */
+    /**
+     * Protobuf serializes no message of 2 GiB or more (its sizes are 32-bit ints); ONNX keeps bigger tensors in
+     * external data files, which rnn4j does not write.
+     */
+    static final long MAX_MESSAGE_BYTES = Integer.MAX_VALUE;
+
+    /** An upper bound of the serialized {@code TensorProto}: 4 bytes per value plus name, dims and field headers. */
+    long serializedSizeBound() {
+        return 4L * elementCount() + 3L * name.length() + 11L * dims.length + 32;
+    }
+
+    /**
+     * The tensor as a {@code TensorProto}, values in little-endian {@code raw_data} (as ONNX's own tools write them).
+     *
+     * @throws IllegalArgumentException naming the tensor when it needs 2 GiB or more (external data is not supported)
+     */
     public TensorProto toProto() {
+        if (serializedSizeBound() > MAX_MESSAGE_BYTES) {
+            throw new IllegalArgumentException(source + ": " + elementCount() + " values need " + 4L * elementCount()
+                    + " bytes of raw_data, more than a protobuf message holds (" + MAX_MESSAGE_BYTES + " bytes); ONNX external"
+                    + " data is not supported");
+        }
         ByteBuffer raw = ByteBuffer.allocate(elementCount() * 4).order(ByteOrder.LITTLE_ENDIAN);
         if (floats != null) raw.asFloatBuffer().put(floats); else raw.asIntBuffer().put(ints);
         TensorProto.Builder b = TensorProto.newBuilder().setName(name).setDataType(type.onnxCode)

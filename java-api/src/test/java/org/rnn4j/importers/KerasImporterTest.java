@@ -117,6 +117,16 @@ class KerasImporterTest {
         assertMessage(count, "layer 0", "2 or 3 arrays", "4 or 6", "got 5");
     }
 
+    @Test
+    void zeroSizesAreRejectedNamingTheArray() {
+        IllegalArgumentException hidden = assertThrows(IllegalArgumentException.class, () -> KerasImporter.fromArrays(List.of(List.of(
+                t("kernel", new float[0], 1, 0), t("recurrent_kernel", new float[0], 0, 0))), null));
+        assertMessage(hidden, "Keras arrays", "recurrent_kernel [0, 0]", "hidden size: expected > 0 rows but was 0");
+        IllegalArgumentException input = assertThrows(IllegalArgumentException.class, () -> KerasImporter.fromArrays(List.of(List.of(
+                t("kernel", new float[0], 0, 4), tagged("recurrent_kernel", 1, 4))), null));
+        assertMessage(input, "Keras arrays", "kernel [0, 4]", "input size: expected > 0 rows but was 0");
+    }
+
     /** A Keras 3 model.weights.h5 with two LSTM layers, written with jhdf's writer. */
     private Path twoLayerKeras3(Path file) {
         try (WritableHdfFile h5 = HdfFile.write(file)) {

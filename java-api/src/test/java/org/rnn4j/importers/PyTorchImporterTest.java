@@ -152,4 +152,36 @@ class PyTorchImporterTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PyTorchImporter.create().fromStateDict(sd, null));
         assertMessage(e, "weight_hh_l0", "G = 1 (nn.RNN), 3 (nn.GRU) or 4 (nn.LSTM)", "[2, 3]");
     }
+
+    @Test
+    void aZeroHiddenSizeIsRejectedNotDividedBy() {
+        Map<String, FloatTensor> sd = new LinkedHashMap<>();
+        sd.put("weight_ih_l0", t("weight_ih_l0", new float[4], 4, 1));
+        sd.put("weight_hh_l0", t("weight_hh_l0", new float[0], 4, 0));
+        IllegalArgumentException plain = assertThrows(IllegalArgumentException.class, () -> PyTorchImporter.create().fromStateDict(sd, null));
+        assertMessage(plain, "state dict", "hidden size: expected > 0 but was 0", "weight_hh_l0 [4, 0]");
+        sd.put("weight_hr_l0", t("weight_hr_l0", new float[0], 0, 0));
+        IllegalArgumentException projected = assertThrows(IllegalArgumentException.class,
+                () -> PyTorchImporter.create().fromStateDict(sd, null));
+        assertMessage(projected, "hidden size: expected > 0 but was 0", "weight_hr_l0 [0, 0]");
+    }
+
+    @Test
+    void aZeroProjectionSizeIsRejected() {
+        Map<String, FloatTensor> sd = new LinkedHashMap<>();
+        sd.put("weight_ih_l0", t("weight_ih_l0", new float[8], 8, 1));
+        sd.put("weight_hh_l0", t("weight_hh_l0", new float[0], 8, 0));
+        sd.put("weight_hr_l0", t("weight_hr_l0", new float[0], 0, 2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PyTorchImporter.create().fromStateDict(sd, null));
+        assertMessage(e, "weight_hr_l0", "projection size: expected > 0 rows", "[0, 2]");
+    }
+
+    @Test
+    void aZeroInputSizeIsRejected() {
+        Map<String, FloatTensor> sd = new LinkedHashMap<>();
+        sd.put("weight_ih_l0", t("weight_ih_l0", new float[0], 1, 0));
+        sd.put("weight_hh_l0", t("weight_hh_l0", new float[1], 1, 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PyTorchImporter.create().fromStateDict(sd, null));
+        assertMessage(e, "state dict", "weight_ih_l0", "input size: expected > 0 columns", "[1, 0]");
+    }
 }

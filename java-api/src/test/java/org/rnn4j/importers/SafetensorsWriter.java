@@ -48,6 +48,17 @@ final class SafetensorsWriter {
         return Files.write(file, out.toByteArray());
     }
 
+    /** A file with {@code header} written verbatim (any bytes, for malformed-header tests) followed by {@code dataBytes} zeros. */
+    static Path writeRaw(Path file, byte[] header, int dataBytes) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(8 + header.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(header.length).put(header);
+        return Files.write(file, b.array());
+    }
+
+    static Path writeRaw(Path file, String header, int dataBytes) throws IOException {
+        return writeRaw(file, header.getBytes(StandardCharsets.UTF_8), dataBytes);
+    }
+
     /** 0, 1, 2, … n−1 scaled by {@code scale}: values whose position is readable in a failure. */
     static float[] ramp(int n, float scale) {
         float[] v = new float[n];
