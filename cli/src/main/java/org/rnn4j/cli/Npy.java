@@ -126,7 +126,12 @@ final class Npy {
             padded = paddedHeaderLength(prefix, dict.length());
         }
         String header = dict + " ".repeat(padded - dict.length() - 1) + "\n";
-        ByteBuffer out = ByteBuffer.allocate(prefix + padded + t.elementCount() * 4).order(ByteOrder.LITTLE_ENDIAN);
+        long bytes = prefix + padded + 4L * t.elementCount();
+        if (bytes > Integer.MAX_VALUE - 8) { // one byte[] (a JVM's largest array is a few bytes short of 2^31 − 1)
+            throw new IllegalArgumentException("tensor '" + t.name() + "': expected at most " + (Integer.MAX_VALUE - 8)
+                    + " bytes of .npy but needs " + bytes + "; write it in parts or as raw floats");
+        }
+        ByteBuffer out = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
         out.put(MAGIC).put((byte) (prefix == 10 ? 1 : 2)).put((byte) 0);
         if (prefix == 10) out.putShort((short) padded); else out.putInt(padded);
         out.put(header.getBytes(StandardCharsets.ISO_8859_1));

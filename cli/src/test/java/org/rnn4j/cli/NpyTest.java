@@ -131,4 +131,14 @@ class NpyTest {
         noDescr[d] = 'D';
         assertRejected(noDescr, "expected 'descr'");
     }
+
+    /** 2^29 floats need 2^31 bytes plus the header: more than one byte[] holds; refused by name, not "capacity < 0". */
+    @Test
+    void aTensorPastOneArrayIsRefusedByName() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().maxMemory() >= 3L << 30,
+                "needs a heap of 3 GiB for a 2 GiB array");
+        OnnxTensor big = OnnxTensor.ofFloats("Y", new float[1 << 29], 1 << 29);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Npy.encode(big));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("'Y'") && e.getMessage().contains("needs 21474837"), e.getMessage());
+    }
 }
