@@ -6,6 +6,8 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS_LAYER;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS_PEEPHOLE;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS_PROJECTION;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive_attr;
@@ -34,7 +36,7 @@ final class LayerProgram implements AutoCloseable {
     private final memory[] weights = new memory[WEIGHT_ARGS.length];
     /** Per slot, copies of the weights in other layouts some shapes want; guarded by itself. */
     @SuppressWarnings("unchecked")
-    private final java.util.List<memory>[] relaid = new java.util.List[WEIGHT_ARGS.length];
+    private final List<memory>[] relaid = new List[WEIGHT_ARGS.length];
     static final int[] WEIGHT_ARGS = {DNNL_ARG_WEIGHTS_LAYER, DNNL_ARG_WEIGHTS_ITER, DNNL_ARG_WEIGHTS_PEEPHOLE,
         DNNL_ARG_WEIGHTS_PROJECTION, DNNL_ARG_BIAS};
 
@@ -42,7 +44,7 @@ final class LayerProgram implements AutoCloseable {
         this.spec = spec;
         this.eng = eng;
         this.descs = descs;
-        for (int k = 0; k < relaid.length; k++) relaid[k] = new java.util.ArrayList<>();
+        for (int k = 0; k < relaid.length; k++) relaid[k] = new ArrayList<>();
         try (PointerScope scope = new PointerScope()) {
             primitive_attr attr = descs.attr();
             rnn_primitive_desc_base pd = descs.create(attr, 1, 1, false, false);
@@ -120,7 +122,7 @@ final class LayerProgram implements AutoCloseable {
     int relaidCopies() {
         synchronized (relaid) {
             int n = 0;
-            for (java.util.List<memory> l : relaid) n += l.size();
+            for (List<memory> l : relaid) n += l.size();
             return n;
         }
     }

@@ -90,6 +90,14 @@ final class UserWeights {
         }
     }
 
+    /** The primitive's peephole slots, in its order. */
+    private static final Gate[] PEEPHOLE_SLOTS = {Gate.INPUT, Gate.FORGET, Gate.OUTPUT};
+
+    /** The gate whose peephole slot {@code s} reads: its own, or for a coupled slot its source's (negated). */
+    private static Gate peepholeSource(Cell.Lstm lstm, int s) {
+        return PEEPHOLE_SLOTS[s < 2 ? sourceGate(lstm, s) : s];
+    }
+
     /**
      * Whether {@link #fillPeephole} leaves a zero row for some gate of {@code lstm}: it has peepholes, but not on
      * every gate the primitive's i, f, o slots read. The primitive then adds 0 · c, which is NaN where c is ±∞, while
@@ -97,9 +105,8 @@ final class UserWeights {
      */
     static boolean hasZeroPeepholeRow(Cell.Lstm lstm) {
         if (lstm.peepholes().isEmpty()) return false;
-        Gate[] slots = {Gate.INPUT, Gate.FORGET, Gate.OUTPUT};
-        for (int s = 0; s < 3; s++) {
-            if (!lstm.hasPeephole(slots[s < 2 ? sourceGate(lstm, s) : s])) return true;
+        for (int s = 0; s < PEEPHOLE_SLOTS.length; s++) {
+            if (!lstm.hasPeephole(peepholeSource(lstm, s))) return true;
         }
         return false;
     }
@@ -107,15 +114,10 @@ final class UserWeights {
     /** Rows i, f, o; a gate outside the peephole set gets a zero row; a coupled slot gets its source's row negated. */
     private void fillPeephole(Cell.Lstm lstm, float[] p, int d) {
         int h = hiddenSize;
-        Gate[] slots = {Gate.INPUT, Gate.FORGET, Gate.OUTPUT};
-        for (int s = 0; s < 3; s++) {
-            Gate src = slots[s];
-            float sign = 1f;
-            if (s < 2 && sourceGate(lstm, s) != s) {
-                src = slots[sourceGate(lstm, s)];
-                sign = -1f;
-            }
+        for (int s = 0; s < PEEPHOLE_SLOTS.length; s++) {
+            Gate src = peepholeSource(lstm, s);
             if (!lstm.hasPeephole(src)) continue;
+            float sign = src == PEEPHOLE_SLOTS[s] ? 1f : -1f;
             for (int j = 0; j < h; j++) peephole[(d * 3 + s) * h + j] = sign * p[src.peepholeRow() * h + j];
         }
     }
