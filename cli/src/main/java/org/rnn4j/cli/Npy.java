@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.rnn4j.RnnSpec;
 import org.rnn4j.onnx.OnnxTensor;
 
 /**
@@ -127,8 +128,8 @@ final class Npy {
         }
         String header = dict + " ".repeat(padded - dict.length() - 1) + "\n";
         long bytes = prefix + padded + 4L * t.elementCount();
-        if (bytes > Integer.MAX_VALUE - 8) { // one byte[] (a JVM's largest array is a few bytes short of 2^31 − 1)
-            throw new IllegalArgumentException("tensor '" + t.name() + "': expected at most " + (Integer.MAX_VALUE - 8)
+        if (bytes > RnnSpec.MAX_ARRAY_ELEMENTS) { // one byte[]
+            throw new IllegalArgumentException("tensor '" + t.name() + "': expected at most " + RnnSpec.MAX_ARRAY_ELEMENTS
                     + " bytes of .npy but needs " + bytes + "; write it in parts or as raw floats");
         }
         ByteBuffer out = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);

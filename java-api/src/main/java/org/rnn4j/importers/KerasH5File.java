@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
+import org.rnn4j.RnnSpec;
 
 /**
  * Finds the recurrent layers of a Keras weight file with jhdf. Reads everything at construction and keeps no file
@@ -37,7 +38,6 @@ final class KerasH5File {
     private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
     private static final byte[] HDF5_MAGIC = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
     private static final String WEIGHTS_ENTRY = "model.weights.h5";
-    private static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
     /** Recurrent layers in file order (Keras 2: {@code layer_names}; Keras 3: link order). */
     final List<KerasLayer> layers;
@@ -277,9 +277,9 @@ final class KerasH5File {
 
     private static FloatTensor tensor(String source, Dataset d) {
         long count = d.getSize();
-        if (count > MAX_ARRAY_LENGTH) {
+        if (count > RnnSpec.MAX_ARRAY_ELEMENTS) {
             throw new Refusal(source + ": " + d.getPath() + ": shape " + Arrays.toString(d.getDimensions()) + " holds " + count
-                    + " elements but one Java array holds at most " + MAX_ARRAY_LENGTH);
+                    + " elements but one Java array holds at most " + RnnSpec.MAX_ARRAY_ELEMENTS);
         }
         // jhdf allocates the whole array before it reads: a damaged shape must not make it allocate gigabytes.
         if (d.getDataLayout() == DataLayout.CONTIGUOUS && d.getSizeInBytes() > d.getHdfFile().size()) {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.rnn4j.RnnSpec;
 
 /**
  * A safetensors file opened for reading: the header is parsed at open, tensors are read on demand, so unrelated
@@ -33,7 +34,6 @@ import java.util.regex.Pattern;
 final class SafetensorsFile implements AutoCloseable {
     /** The format caps the header at 100 MB to bound what a malicious file can make a reader allocate. */
     private static final long MAX_HEADER_BYTES = 100L << 20;
-    private static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
     /** A multiple of every element width. */
     private static final int READ_CHUNK_BYTES = 1 << 20;
     private static final Pattern NATURAL = Pattern.compile("0|[1-9][0-9]*");
@@ -234,9 +234,9 @@ final class SafetensorsFile implements AutoCloseable {
         int width = dtypeWidth(e.dtype);
         if (width == 0) throw bad(file, name + ": expected dtype F32, F16, BF16 or F64 but was " + e.dtype);
         long count = (e.end - e.begin) / width;
-        if (count > MAX_ARRAY_LENGTH) {
+        if (count > RnnSpec.MAX_ARRAY_ELEMENTS) {
             throw bad(file, name + ": shape " + Arrays.toString(e.shape) + " holds " + count + " elements but one Java float array"
-                    + " holds at most " + MAX_ARRAY_LENGTH);
+                    + " holds at most " + RnnSpec.MAX_ARRAY_ELEMENTS);
         }
         long maxHeap = Runtime.getRuntime().maxMemory();
         if (count * Float.BYTES > maxHeap) {
