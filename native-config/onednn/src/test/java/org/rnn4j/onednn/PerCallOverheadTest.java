@@ -1,19 +1,20 @@
 package org.rnn4j.onednn;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.rnn4j.Cell;
-import org.rnn4j.PreparedRnn;
 import org.rnn4j.RnnInput;
 import org.rnn4j.RnnSpec;
 import org.rnn4j.RnnWeights;
 
 /**
- * Measures the S1 shape (LSTM, batch 1, 1 step, 256 → 256, one thread) after warm-up and prints the median. The
- * target is 35 µs; the assertion only guards against gross regressions (a per-call primitive creation or weight
- * reorder costs milliseconds), since this machine's cores are shared.
+ * Measures the S1 shape (LSTM, batch 1, 1 step, 256 → 256, one thread) after warm-up and prints the median (the
+ * target is 35 µs; speed is judged in the benchmarks, not here). What it asserts is the cause of a gross regression,
+ * counted instead of timed: a warm call creates no primitive (creation costs milliseconds). The first version
+ * asserted a median under 1 ms, which a loaded 2-core machine (another build's OpenMP threads spinning on the same
+ * cores) broke with a 7 ms median while nothing was wrong.
  */
 class PerCallOverheadTest {
     /** The same primitive executed directly through a binding: the floor rnn4j's call sits on. */
@@ -52,9 +53,10 @@ class PerCallOverheadTest {
     @Test
     void s1ShapeCallIsMicroseconds() {
         RnnSpec spec = RnnSpec.builder(Cell.lstm()).inputSize(256).hiddenSize(256).build();
-        try (PreparedRnn p = new OneDnnBackend().prepare(spec, RnnWeights.random(spec, 1))) {
+        try (OneDnnPreparedRnn p = (OneDnnPreparedRnn) new OneDnnBackend().prepare(spec, RnnWeights.random(spec, 1))) {
             RnnInput in = RnnInput.of(new float[256], 1, 1);
             for (int i = 0; i < 2000; i++) p.forward(in);
+            long created = p.shapes().created();
             long[] ns = new long[5000];
             for (int i = 0; i < ns.length; i++) {
                 long t0 = System.nanoTime();
@@ -68,7 +70,8 @@ class PerCallOverheadTest {
             double raw = rawPrimitiveMedian(spec);
             System.out.printf("S1 raw oneDNN execute (same primitive, no rnn4j work): median %.1f us -> rnn4j adds %.1f us%n",
                     raw, median - raw);
-            assertTrue(median < 1000, "median per-call time " + median + " us: something runs per call that should not");
+            assertEquals(1, created, "one shape, created by the first call");
+            assertEquals(created, p.shapes().created(), "a warm call must not create primitives");
         }
     }
 }
