@@ -27,7 +27,7 @@ import org.rnn4j.nativecommon.NativeResources;
  * and a pool of {@link Binding}s: the per-call argument sets. Thread-safe: any number of threads may each take a
  * binding and execute at once (user-mode scratchpad, one per binding). Freed by {@link #close()} once no call uses it.
  */
-final class BoundPrimitive implements AutoCloseable {
+final class BoundPrimitive implements ShapeCache.Entry {
     static final int SRC_LAYER = 0, SRC_ITER = 1, SRC_ITER_C = 2, DST_LAYER = 3, DST_ITER = 4, DST_ITER_C = 5;
     private static final int[] IO_ARGS = {DNNL_ARG_SRC_LAYER, DNNL_ARG_SRC_ITER, DNNL_ARG_SRC_ITER_C, DNNL_ARG_DST_LAYER,
         DNNL_ARG_DST_ITER, DNNL_ARG_DST_ITER_C};
@@ -39,6 +39,9 @@ final class BoundPrimitive implements AutoCloseable {
     private final memory.desc[] ioDescs = new memory.desc[IO_ARGS.length];
     private final memory[] weights = new memory[LayerProgram.WEIGHT_ARGS.length];
     private final memory.desc scratchpadDesc;
+    /** Bytes of one binding's private scratchpad (oneDNN's workspace for all T·N of the shape). */
+    private final long scratchpadBytes;
+    private volatile int bindings;
     private final primitive prim;
     private final dnnl_primitive primHandle;
     private final ConcurrentLinkedQueue<Binding> idle = new ConcurrentLinkedQueue<>();
@@ -68,6 +71,7 @@ final class BoundPrimitive implements AutoCloseable {
                 if (wanted[k] != null) weights[k] = program.weightIn(k, wanted[k]);
             }
             scratchpadDesc = owned.keep(pd.scratchpad_desc());
+            scratchpadBytes = scratchpadDesc.get_size();
             prim = owned.keep(new primitive(pd));
             primHandle = owned.keep(prim.get());
         } catch (RuntimeException e) {
@@ -85,11 +89,16 @@ final class BoundPrimitive implements AutoCloseable {
         synchronized (owned) {
             b = new Binding();
             all.add(b);
+            bindings++;
             return b;
         }
     }
 
     void release(Binding b) { idle.add(b); }
+
+    /** The scratchpads of every binding made so far (they live until close); the weights belong to the program. */
+    @Override
+    public long nativeBytes() { return scratchpadBytes * bindings; }
 
     @Override
     public void close() {

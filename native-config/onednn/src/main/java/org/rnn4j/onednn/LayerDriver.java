@@ -112,25 +112,31 @@ final class LayerDriver {
         int active = n;
         float[] xChunk = new float[0];
         float[] yChunk = new float[0];
+        float[] zeros = new float[0];
         while (true) {
             while (active > 0 && lengths[order[active - 1]] <= t0) active--;
             if (active == 0) break;
             int t1 = lengths[order[active - 1]];
             int steps = t1 - t0;
-            int rows = steps * active;
+            // the kernel runs `width` rows: the active ones, then zero rows that nobody reads (see paddedRows)
+            int width = paddedRows(active, n);
+            int pad = width - active;
+            int rows = steps * width;
             if (xChunk.length < rows * in) xChunk = new float[rows * in];
             if (yChunk.length < rows * s) yChunk = new float[rows * s];
+            if (zeros.length < pad * Math.max(s, h)) zeros = new float[pad * Math.max(s, h)];
             for (int k = 0; k < steps; k++) {
                 for (int j = 0; j < active; j++) {
                     int b = order[j];
                     int src = reverse ? lengths[b] - 1 - (t0 + k) : t0 + k;
-                    System.arraycopy(x, (src * n + b) * in, xChunk, (k * active + j) * in, in);
+                    System.arraycopy(x, (src * n + b) * in, xChunk, (k * width + j) * in, in);
                 }
+                Arrays.fill(xChunk, (k * width + active) * in, (k + 1) * width * in, 0f);
             }
             buf.x.position(0).put(xChunk, 0, rows * in);
-            buf.h0.position(0).put(hState, 0, active * s);
-            if (cState != null) buf.c0.position(0).put(cState, 0, active * h);
-            kernel.run(st, buf.x.position(0), steps, active, buf.h0.position(0), cState == null ? null : buf.c0.position(0),
+            buf.h0.position(0).put(hState, 0, active * s).position(active * s).put(zeros, 0, pad * s);
+            if (cState != null) buf.c0.position(0).put(cState, 0, active * h).position(active * h).put(zeros, 0, pad * h);
+            kernel.run(st, buf.x.position(0), steps, width, buf.h0.position(0), cState == null ? null : buf.c0.position(0),
                     buf.y.position(0), buf.hT.position(0), cState == null ? null : buf.cT.position(0));
             buf.y.position(0).get(yChunk, 0, rows * s);
             buf.hT.position(0).get(hState, 0, active * s);
@@ -139,11 +145,26 @@ final class LayerDriver {
                 for (int j = 0; j < active; j++) {
                     int b = order[j];
                     int dst = reverse ? lengths[b] - 1 - (t0 + k) : t0 + k;
-                    System.arraycopy(yChunk, (k * active + j) * s, yDir, (dst * n + b) * s, s);
+                    System.arraycopy(yChunk, (k * width + j) * s, yDir, (dst * n + b) * s, s);
                 }
             }
             t0 = t1;
         }
+    }
+
+    /**
+     * How many rows a chunk with {@code active} of the call's {@code n} sequences runs: all of them when every
+     * sequence is active, otherwise {@code active} rounded up to the next multiple of an eighth of its highest power
+     * of two (exact up to 16; 17 → 18, 33 → 36, 100 → 104), at most {@code n}. Rows are independent in every cell,
+     * so the zero rows added change nothing the caller sees; they cost under 1/8 more work per chunk. What they buy:
+     * a ragged call has one chunk per distinct length, and each batch size is a cached shape (a primitive, or a
+     * composed step plan); rounded, batch sizes up to 1024 fall into 64 values instead of 1024, so a very ragged
+     * call reuses its shapes instead of rebuilding them every call (5–10× slower, docs/backends.md).
+     */
+    static int paddedRows(int active, int n) {
+        if (active >= n || active <= 16) return active;
+        int unit = Integer.highestOneBit(active) >> 3;
+        return Math.min(n, (active + unit - 1) / unit * unit);
     }
 
     /** Concat writes direction d into channels [d·S, (d+1)·S); sum adds; a single direction copies. */

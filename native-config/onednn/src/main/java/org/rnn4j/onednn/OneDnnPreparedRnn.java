@@ -14,8 +14,9 @@ import org.rnn4j.spi.AbstractPreparedRnn;
 /**
  * A spec prepared on oneDNN. Threading and lifetime: as {@link org.rnn4j.PreparedRnn} — any number of concurrent
  * {@code forward} calls (each takes a pooled context with its own stream and scratchpad; primitives are created
- * with {@code scratchpad_mode.user} and cached per shape in a bounded LRU of {@value ShapeCache#DEFAULT_CAPACITY}
- * entries); {@code close()} frees every native object exactly once, after in-flight calls drain.
+ * with {@code scratchpad_mode.user} and cached per shape in one {@link ShapeCache} per prepared RNN, bounded in bytes
+ * by {@value ShapeCache#BUDGET_PROPERTY} and in entries); {@code close()} frees every native object exactly once,
+ * after in-flight calls drain.
  *
  * <p>Two paths: the {@link StackRunner} (whole-layer primitives, no copies between layers) when every sequence
  * runs T steps and every direction is native with one shared activation; otherwise the {@link LayerDriver} with
@@ -32,6 +33,8 @@ final class OneDnnPreparedRnn extends AbstractPreparedRnn {
     private final RnnWeights weights;
     private final NativeResources owned = new NativeResources();
     private final engine eng;
+    /** Every per-shape native object of this prepared RNN, whichever path made it; closed before the weights. */
+    private final ShapeCache shapes;
     private final boolean composed;
     private final StackRunner stack;
     private final boolean guardNaN;
@@ -46,10 +49,11 @@ final class OneDnnPreparedRnn extends AbstractPreparedRnn {
         this.composed = NativeSupport.needsComposition(spec);
         this.guardNaN = NativeSupport.losesNaN(spec);
         this.nonFiniteWeights = guardNaN && NonFinite.any(weights);
+        this.shapes = ShapeCache.fromSystemProperties(); // an invalid property fails here, before any native call
         try {
             this.eng = owned.keep(new engine(engine.kind.cpu, 0));
             boolean fast = !composed && NativeSupport.directionsShareActivations(spec);
-            this.stack = fast ? new StackRunner(spec, weights, eng) : null;
+            this.stack = fast ? new StackRunner(spec, weights, eng, shapes) : null;
             if (!fast) regular.driver(); // builds the kernels now so that any unsupported feature fails at prepare
         } catch (RuntimeException e) {
             release();
@@ -69,6 +73,9 @@ final class OneDnnPreparedRnn extends AbstractPreparedRnn {
             throw OneDnnErrors.translate("forward", e, spec);
         }
     }
+
+    /** The per-shape cache; for tests. */
+    ShapeCache shapes() { return shapes; }
 
     private static boolean allFullLength(RnnInput input) {
         int[] lengths = input.sequenceLengths();
@@ -99,8 +106,8 @@ final class OneDnnPreparedRnn extends AbstractPreparedRnn {
                         for (int l = 0; l < spec.layers(); l++) {
                             for (int dir = 0; dir < dirs; dir++) {
                                 kernels[l * dirs + dir] = composed || nanExactMode
-                                        ? ComposedCells.create(eng, spec, l, dir, weights.get(l, dir), nanExactMode)
-                                        : new NativeDirectionKernel(eng, spec, l, dir, weights.get(l, dir));
+                                        ? ComposedCells.create(eng, spec, l, dir, weights.get(l, dir), nanExactMode, shapes)
+                                        : new NativeDirectionKernel(eng, spec, l, dir, weights.get(l, dir), shapes);
                             }
                         }
                     } catch (RuntimeException e) {
@@ -122,6 +129,7 @@ final class OneDnnPreparedRnn extends AbstractPreparedRnn {
 
     @Override
     protected void release() {
+        shapes.close(); // primitives and plans first: they read the weights the runner and kernels free
         if (stack != null) stack.close();
         regular.close();
         nanExact.close();

@@ -5,6 +5,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.stream;
@@ -40,7 +41,8 @@ final class StackRunner implements AutoCloseable {
      * costs more than copying from the context's own buffer.
      */
     static final int IN_PLACE_MIN_FLOATS = 16 * 1024;
-    private final ShapeCache<ShapeKey, StackPlan> plans = new ShapeCache<>(ShapeCache.DEFAULT_CAPACITY);
+    /** Shared with the prepared RNN's other kernels; entries are {@link StackPlan}s owned by this runner. */
+    private final ShapeCache plans;
 
     /**
      * A primitive set per shape and per use of states: calls that pass no initial state and want no final state run
@@ -48,9 +50,10 @@ final class StackRunner implements AutoCloseable {
      */
     record ShapeKey(int steps, int batch, boolean srcStates, boolean dstStates) {}
 
-    StackRunner(RnnSpec spec, RnnWeights weights, engine eng) {
+    StackRunner(RnnSpec spec, RnnWeights weights, engine eng, ShapeCache plans) {
         this.spec = spec;
         this.eng = eng;
+        this.plans = plans;
         dnnl.rnn_direction mode = modeOf(spec.direction());
         int dirs = spec.direction().count();
         try {
@@ -80,7 +83,8 @@ final class StackRunner implements AutoCloseable {
         int n = input.batch();
         boolean srcStates = input.initialH() != null || input.initialC() != null;
         boolean dstStates = input.wants(OutputKind.H_FINAL, spec) || input.wants(OutputKind.C_FINAL, spec);
-        ShapeCache.Lease<StackPlan> lease = plans.acquire(new ShapeKey(t, n, srcStates, dstStates), StackPlan::new);
+        ShapeKey key = new ShapeKey(t, n, srcStates, dstStates);
+        ShapeCache.Lease<StackPlan> lease = plans.acquire(this, key, () -> new StackPlan(key));
         try {
             StackPlan plan = lease.value;
             StackContext ctx = plan.acquire();
@@ -94,19 +98,20 @@ final class StackRunner implements AutoCloseable {
         }
     }
 
+    /** Frees the weights; the owner closes the shared cache (and with it this runner's plans) first. */
     @Override
     public void close() {
-        plans.close();
         for (LayerProgram p : layers) p.close();
         layers.clear();
     }
 
     /** The primitives of every layer for one shape, and the pool of contexts that run them. */
-    final class StackPlan implements AutoCloseable {
+    final class StackPlan implements ShapeCache.Entry {
         final ShapeKey key;
         final List<BoundPrimitive> prims = new ArrayList<>();
         final ConcurrentLinkedQueue<StackContext> idle = new ConcurrentLinkedQueue<>();
         final ConcurrentLinkedQueue<StackContext> all = new ConcurrentLinkedQueue<>();
+        private final AtomicLong contextBytes = new AtomicLong();
 
         StackPlan(ShapeKey key) {
             this.key = key;
@@ -125,8 +130,17 @@ final class StackRunner implements AutoCloseable {
             if (c == null) {
                 c = new StackContext(this);
                 all.add(c);
+                contextBytes.addAndGet(c.bufferBytes);
             }
             return c;
+        }
+
+        /** Every context's buffers, and the primitives' scratchpads (one per context). */
+        @Override
+        public long nativeBytes() {
+            long bytes = contextBytes.get();
+            for (BoundPrimitive p : prims) bytes += p.nativeBytes();
+            return bytes;
         }
 
         @Override
@@ -160,6 +174,8 @@ final class StackRunner implements AutoCloseable {
         private final FloatPointer cxPointer;
         /** Whether the last layer currently writes into a caller's buffer instead of {@link #y}. */
         private boolean yBorrowed;
+        /** Bytes of the buffers above. */
+        private long bufferBytes;
 
         StackContext(StackPlan plan) {
             this.plan = plan;
@@ -212,6 +228,7 @@ final class StackRunner implements AutoCloseable {
 
         private FloatPointer buffer(long floats) {
             FloatPointer p = owned.keep(new FloatPointer(floats));
+            bufferBytes += floats * Float.BYTES;
             Pointer.memset(p, 0, floats * Float.BYTES);
             return p;
         }

@@ -121,21 +121,6 @@ class OneDnnLifecycleTest {
     }
 
     @Test
-    void shapeCacheEvictsLeastRecentlyUsedAndClosesOnlyUnusedEntries() {
-        List<String> closed = new ArrayList<>();
-        ShapeCache<Integer, AutoCloseable> cache = new ShapeCache<>(2);
-        ShapeCache.Lease<AutoCloseable> held = cache.acquire(1, k -> () -> closed.add("1"));
-        cache.release(cache.acquire(2, k -> () -> closed.add("2")));
-        cache.release(cache.acquire(3, k -> () -> closed.add("3"))); // evicts 1, still held
-        assertEquals(List.of(), closed);
-        cache.release(held);
-        assertEquals(List.of("1"), closed);
-        cache.close();
-        cache.close();
-        assertEquals(3, closed.size());
-    }
-
-    @Test
     void bf16IsRefusedAtPrepareWhenTheCpuLacksIt() {
         RnnSpec spec = RnnSpec.builder(Cell.lstm()).inputSize(8).hiddenSize(8).dataType(DataType.BF16).build();
         UnsupportedConfigurationException e = assertThrows(UnsupportedConfigurationException.class,

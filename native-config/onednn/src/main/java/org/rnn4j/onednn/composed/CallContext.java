@@ -35,6 +35,8 @@ final class CallContext implements AutoCloseable {
     final memory projectionScratchpad;
     private FloatPointer xw;
     private long xwFloats;
+    /** Bytes of the arena and the scratchpad, fixed at construction. */
+    private final long fixedBytes;
 
     CallContext(engine eng, StepPlan plan, InputProjection projection) {
         this.plan = plan;
@@ -51,6 +53,7 @@ final class CallContext implements AutoCloseable {
             long hOffset = total;
             total += align(plan.batch * plan.state);
             FloatPointer arena = scope.keep(new FloatPointer(total + ALIGN_FLOATS));
+            long bytes = (total + ALIGN_FLOATS) * Float.BYTES;
             arenaBase = alignUp(Address.of(arena));
             cSpareA = arenaBase + cOffset * Float.BYTES;
             cSpareB = cSpareA + cSize * Float.BYTES;
@@ -61,6 +64,7 @@ final class CallContext implements AutoCloseable {
             long scratchpadBase = 0;
             if (scratchpadBytes > 0) {
                 BytePointer sp = scope.keep(new BytePointer(scratchpadBytes + 64));
+                bytes += scratchpadBytes + 64;
                 scratchpadBase = alignUp(sp.address() + sp.position());
             }
             projectionScratchpad = projection.scratchpad == null ? null
@@ -93,6 +97,7 @@ final class CallContext implements AutoCloseable {
                 }
                 args[i] = m;
             }
+            fixedBytes = bytes;
         } catch (RuntimeException | Error e) {
             scope.close(); // whatever was allocated before the failure (an out-of-memory arena, say)
             throw e;
@@ -108,6 +113,11 @@ final class CallContext implements AutoCloseable {
     void step(stream s) {
         List<StepOp> ops = plan.ops;
         for (int i = 0; i < args.length; i++) ops.get(i).primitive().execute(s, args[i]);
+    }
+
+    /** Native bytes this context holds now: arena, scratchpad and xW buffer. */
+    long bytes() {
+        return fixedBytes + (xw == null ? 0 : (xwFloats + ALIGN_FLOATS) * Float.BYTES);
     }
 
     /** Byte address of an xW buffer of at least {@code floats} elements (grown on demand, kept for later calls). */

@@ -13,6 +13,7 @@ import org.rnn4j.NativeBackendException;
 import org.rnn4j.RnnSpec;
 import org.rnn4j.UnsupportedConfigurationException;
 import org.rnn4j.onednn.DirectionKernel;
+import org.rnn4j.onednn.ShapeCache;
 
 /**
  * Builds direction kernels for cells oneDNN's RNN primitives cannot run (clip, any ONNX activation, CIFG with any
@@ -45,6 +46,16 @@ public final class ComposedCells {
      */
     public static DirectionKernel create(engine engine, RnnSpec spec, int layer, int direction, LayerWeights w,
                                          boolean nanExact) {
+        return create(engine, spec, layer, direction, w, nanExact, null);
+    }
+
+    /**
+     * As {@link #create(engine, RnnSpec, int, int, LayerWeights, boolean)}, keeping the kernel's step plans in
+     * {@code plans} (a prepared RNN's shared cache, closed by its owner before the kernel), or in a cache of the
+     * kernel's own when null.
+     */
+    public static DirectionKernel create(engine engine, RnnSpec spec, int layer, int direction, LayerWeights w,
+                                         boolean nanExact, ShapeCache plans) {
         validate(engine, spec, layer, direction, w);
         if (spec.dataType() != DataType.F32) {
             throw new UnsupportedConfigurationException(BACKEND, spec, spec.dataType() + " with composed cells",
@@ -86,7 +97,7 @@ public final class ComposedCells {
                 }
                 if (lstm.hasProjection()) store.addMatrix("P", store.copy(w.projection()), 0, h, s, 1, h);
             }
-            return new ComposedKernel(engine, spec, layer, activations, store, nanExact);
+            return new ComposedKernel(engine, spec, layer, activations, store, nanExact, plans);
         } catch (RuntimeException e) {
             store.close();
             throw new NativeBackendException(BACKEND, "preparing the composed " + cell.shortName() + " weights",

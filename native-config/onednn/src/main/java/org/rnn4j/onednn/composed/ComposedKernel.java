@@ -12,6 +12,7 @@ import org.rnn4j.Cell;
 import org.rnn4j.NativeBackendException;
 import org.rnn4j.RnnSpec;
 import org.rnn4j.onednn.DirectionKernel;
+import org.rnn4j.onednn.ShapeCache;
 
 /**
  * One direction of one layer of any cell, composed from oneDNN primitives: one matmul for the input projection of
@@ -30,10 +31,13 @@ final class ComposedKernel implements DirectionKernel {
     private final long gateWidth;
     private final WeightStore weights;
     private final InputProjection projection;
-    private final PlanCache plans;
+    /** Step plans by batch size, in the prepared RNN's cache (or this kernel's own, when {@link #ownsPlans}). */
+    private final ShapeCache plans;
+    private final boolean ownsPlans;
     private final boolean nanExact;
 
-    ComposedKernel(engine eng, RnnSpec spec, int layer, List<Activation> activations, WeightStore weights, boolean nanExact) {
+    ComposedKernel(engine eng, RnnSpec spec, int layer, List<Activation> activations, WeightStore weights, boolean nanExact,
+                   ShapeCache plans) {
         this.eng = eng;
         this.nanExact = nanExact;
         this.spec = spec;
@@ -44,8 +48,10 @@ final class ComposedKernel implements DirectionKernel {
         this.state = spec.stateSize();
         this.gateWidth = (long) cell.gateCount() * hidden;
         this.weights = weights;
+        this.ownsPlans = plans == null;
+        // first: reading the budget property may throw, and nothing native exists yet
+        this.plans = ownsPlans ? ShapeCache.fromSystemProperties() : plans;
         this.projection = new InputProjection(eng, weights, cell.gateCount(), inputSize, hidden);
-        this.plans = new PlanCache(this::buildPlan);
     }
 
     private StepPlan buildPlan(int batch) {
@@ -64,12 +70,17 @@ final class ComposedKernel implements DirectionKernel {
 
     /** The step's primitive calls for batch {@code n}, as {@code what=implementation} (for tests and reports). */
     List<String> stepPrimitives(int n) {
-        StepPlan p = plans.acquire(n);
+        ShapeCache.Lease<StepPlan> p = plan(n);
         try {
-            return p.ops.stream().map(op -> op.what() + "=" + op.implementation()).toList();
+            return p.value.ops.stream().map(op -> op.what() + "=" + op.implementation()).toList();
         } finally {
             plans.release(p);
         }
+    }
+
+    /** The step plan for batch {@code n}, built on first use; give it back with {@code plans.release}. */
+    private ShapeCache.Lease<StepPlan> plan(int n) {
+        return plans.acquire(this, n, () -> buildPlan(n));
     }
 
     @Override
@@ -94,12 +105,13 @@ final class ComposedKernel implements DirectionKernel {
             if (hasCell && cT != null) Pointer.memmove(new Address().at(Address.of(cT)), new Address().at(Address.of(c0)), cBytes);
             return;
         }
-        StepPlan plan = plans.acquire(batch);
+        ShapeCache.Lease<StepPlan> lease = plan(batch);
+        StepPlan plan = lease.value;
         CallContext ctx;
         try {
             ctx = plan.take();
         } catch (RuntimeException | Error e) {
-            plans.release(plan); // or a plan evicted later would never be closed
+            plans.release(lease); // or a plan evicted later would never be closed
             throw e;
         }
         try {
@@ -146,7 +158,7 @@ final class ComposedKernel implements DirectionKernel {
                     e.getMessage(), spec.caseName() + ", T=" + steps + ", N=" + batch, e);
         } finally {
             plan.give(ctx);
-            plans.release(plan);
+            plans.release(lease);
         }
     }
 
@@ -163,9 +175,10 @@ final class ComposedKernel implements DirectionKernel {
         }
     }
 
+    /** Frees the weights, and the plans if the cache is this kernel's own (a shared one is closed by its owner first). */
     @Override
     public void close() {
-        plans.close();
+        if (ownsPlans) plans.close();
         projection.close();
         weights.close();
     }

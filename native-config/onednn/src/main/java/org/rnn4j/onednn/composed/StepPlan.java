@@ -4,15 +4,17 @@ import org.rnn4j.nativecommon.NativeResources;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.bytedeco.dnnl.engine;
+import org.rnn4j.onednn.ShapeCache;
 
 /**
  * The step program for one batch size N: primitives (shared, immutable, user scratchpad) and a pool of call
  * contexts. Thread-safe: contexts are taken and returned through a concurrent queue. Lifetime is managed by
- * {@link PlanCache}: closed once it has been evicted (or the kernel closed) and no run holds it.
+ * the prepared RNN's {@link ShapeCache}: closed once it has been evicted (or the cache closed) and no run holds it.
  */
-final class StepPlan implements AutoCloseable {
+final class StepPlan implements ShapeCache.Entry {
 
     /** Idle call contexts kept per plan; more concurrent runs than this allocate and free their own. */
     static final int MAX_IDLE_CONTEXTS = 4;
@@ -28,10 +30,7 @@ final class StepPlan implements AutoCloseable {
     private final InputProjection projection;
     private final ConcurrentLinkedQueue<CallContext> idle = new ConcurrentLinkedQueue<>();
     private final AtomicInteger idleCount = new AtomicInteger();
-    /** Guarded by the owning {@link PlanCache}. */
-    int users;
-    /** Guarded by the owning {@link PlanCache}. */
-    boolean retired;
+    private final AtomicLong idleBytes = new AtomicLong();
 
     StepPlan(int batch, long hidden, long state, List<StepOp> ops, Slot[] bound, List<Slot> scratch, NativeResources scope,
              engine eng, InputProjection projection) {
@@ -50,6 +49,7 @@ final class StepPlan implements AutoCloseable {
         CallContext c = idle.poll();
         if (c != null) {
             idleCount.decrementAndGet();
+            idleBytes.addAndGet(-c.bytes());
             return c;
         }
         return new CallContext(eng, this, projection);
@@ -57,12 +57,20 @@ final class StepPlan implements AutoCloseable {
 
     void give(CallContext c) {
         if (idleCount.incrementAndGet() <= MAX_IDLE_CONTEXTS) {
+            idleBytes.addAndGet(c.bytes()); // before it becomes visible to take(), which subtracts the same size
             idle.add(c);
         } else {
             idleCount.decrementAndGet();
             c.close();
         }
     }
+
+    /**
+     * The idle contexts' buffers: what the plan keeps between calls (a context in use is counted when its run gives
+     * it back, before the run releases the plan). The primitives themselves hold little (user scratchpads).
+     */
+    @Override
+    public long nativeBytes() { return idleBytes.get(); }
 
     /** Called once, when no run holds the plan. */
     @Override

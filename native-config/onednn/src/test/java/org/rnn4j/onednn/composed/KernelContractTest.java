@@ -22,6 +22,7 @@ import org.rnn4j.LayerWeights;
 import org.rnn4j.RnnSpec;
 import org.rnn4j.UnsupportedConfigurationException;
 import org.rnn4j.onednn.DirectionKernel;
+import org.rnn4j.onednn.ShapeCache;
 
 /** Threading, lifetime, in-place states, empty runs, batch-size cache and argument checks of the kernel. */
 class KernelContractTest extends OnCpu {
@@ -116,14 +117,22 @@ class KernelContractTest extends OnCpu {
     void moreBatchSizesThanTheCacheHoldsStayCorrect() {
         RnnSpec spec = RnnSpec.builder(Cell.gru(Cell.ResetMode.RESET_BEFORE)).inputSize(3).hiddenSize(7).clip(0.8).build();
         LayerWeights w = KernelHarness.randomWeights(spec, 0, 8);
-        try (DirectionKernel k = ComposedCells.create(eng, spec, 0, 0, w)) {
+        int capacity = 4;
+        ShapeCache plans = new ShapeCache(capacity, Long.MAX_VALUE);
+        DirectionKernel k = ComposedCells.create(eng, spec, 0, 0, w, false, plans);
+        try {
             for (int round = 0; round < 2; round++) {
-                for (int batch = 1; batch <= PlanCache.MAX_PLANS + 3; batch++) {
+                for (int batch = 1; batch <= capacity + 3; batch++) {
                     KernelHarness.Inputs in = KernelHarness.randomInputs(spec, 0, 3, batch, batch);
                     Float64Recurrence.Result want = Float64Recurrence.run(spec, 0, 0, w, in.x(), 3, batch, in.h0(), null);
                     ComposedCellsTest.assertClose("gru,n" + batch, "y", want.y(), KernelHarness.run(k, strm, spec, in, 3, batch).y());
                 }
             }
+            assertEquals(capacity, plans.size());
+            assertEquals(2L * (capacity + 3), plans.created(), "cyclic use of more batch sizes than fit misses every time");
+        } finally {
+            plans.close(); // the plans before the kernel's weights, as a prepared RNN does
+            k.close();
         }
     }
 
