@@ -1,7 +1,6 @@
 package org.rnn4j.onednn;
 
 import org.bytedeco.dnnl.engine;
-import org.rnn4j.RnnException;
 import org.rnn4j.RnnInput;
 import org.rnn4j.RnnOutput;
 import org.rnn4j.RnnSpec;
@@ -53,7 +52,7 @@ final class OneDnnPreparedRnn extends AbstractPreparedRnn {
             if (!fast) regular.driver(); // builds the kernels now so that any unsupported feature fails at prepare
         } catch (RuntimeException e) {
             release();
-            throw e instanceof RnnException ? e : OneDnnErrors.translate("preparing", e, spec);
+            throw OneDnnErrors.translate("preparing", e, spec);
         }
     }
 
@@ -63,8 +62,6 @@ final class OneDnnPreparedRnn extends AbstractPreparedRnn {
             if (guardNaN && (nonFiniteWeights || NonFinite.any(input))) return nanExact.driver().run(input);
             if (stack != null && allFullLength(input)) return stack.run(input);
             return regular.driver().run(input);
-        } catch (RnnException | IllegalArgumentException | IllegalStateException e) {
-            throw e;
         } catch (RuntimeException e) {
             throw OneDnnErrors.translate("forward", e, spec);
         }
