@@ -47,7 +47,7 @@ final class OneDnnPreparedRnn extends AbstractPreparedRnn {
         this.nonFiniteWeights = guardNaN && NonFinite.any(weights);
         try {
             this.eng = owned.keep(new engine(engine.kind.cpu, 0));
-            boolean fast = !composed && NativeSupport.directionsShareActivations(spec);
+            boolean fast = wholeStack(spec);
             this.stack = fast ? new StackRunner(spec, weights, eng) : null;
             if (!fast) regular.driver(); // builds the kernels now so that any unsupported feature fails at prepare
         } catch (RuntimeException e) {
@@ -65,6 +65,16 @@ final class OneDnnPreparedRnn extends AbstractPreparedRnn {
         } catch (RuntimeException e) {
             throw OneDnnErrors.translate("forward", e, spec);
         }
+    }
+
+    /**
+     * Whether full-length calls run on the {@link StackRunner}: no composition, one activation for both directions,
+     * and each layer's weights for all directions in one Java array each (past that, a bidirectional layer with
+     * 2^30 to 2^31 floats per direction, every call runs one direction at a time on the layer driver).
+     */
+    static boolean wholeStack(RnnSpec spec) {
+        return !NativeSupport.needsComposition(spec) && NativeSupport.directionsShareActivations(spec)
+                && UserWeights.fitsJavaArrays(spec, spec.direction().count());
     }
 
     private static boolean allFullLength(RnnInput input) {
