@@ -10,6 +10,11 @@ import java.util.Objects;
  * parameter, the values below are those of the stand-alone ONNX operator of the same name
  * (LeakyRelu 0.01, ThresholdedRelu 1.0, HardSigmoid 0.2/0.5, Elu 1.0); Affine and ScaledTanh default to the
  * identity-preserving 1.0/0.0 and 1.0/1.0.
+ *
+ * <p>ThresholdedRelu is {@code x > α ? x : 0} (the stand-alone ONNX operator and ONNX Runtime's recurrent activation;
+ * the RNN operators' own table says {@code x >= α}, which neither follows), with α compared as the float it is in
+ * ONNX: a FLOAT attribute, cast to the data's type. So {@code thresholdedRelu(0.1)} (what an imported 0.1f becomes)
+ * has the threshold 0.1f, on every backend and in the float64 reference alike, and x = 0.1f gives 0.
  */
 public record Activation(Kind kind, double alpha, double beta) {
 
@@ -102,7 +107,7 @@ public record Activation(Kind kind, double alpha, double beta) {
             case SIGMOID: return x >= 0 ? 1.0 / (1.0 + Math.exp(-x)) : Math.exp(x) / (1.0 + Math.exp(x));
             case AFFINE: return alpha * x + beta;
             case LEAKY_RELU: return x >= 0 ? x : alpha * x;
-            case THRESHOLDED_RELU: return x > alpha ? x : 0.0;
+            case THRESHOLDED_RELU: return x > (float) alpha ? x : 0.0;
             case SCALED_TANH: return alpha * Math.tanh(beta * x);
             case HARD_SIGMOID: return Math.min(1.0, Math.max(0.0, alpha * x + beta));
             case ELU: return x >= 0 ? x : alpha * (Math.exp(x) - 1.0);

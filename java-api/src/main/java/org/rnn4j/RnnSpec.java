@@ -133,8 +133,8 @@ public record RnnSpec(Cell cell, int inputSize, int hiddenSize, int layers, Dire
         public Builder noClip() { this.clip = OptionalDouble.empty(); return this; }
 
         /**
-         * ONNX-style activation list: either one direction's worth (applied to every direction) or
-         * {@code activationsPerDirection × directions}, forward first.
+         * Activations in ONNX order, {@code activationsPerDirection × directions}, forward first; or, as a shorthand
+         * that ONNX files do not have (the importer refuses it there), one direction's worth applied to every direction.
          */
         public Builder activations(List<Activation> v) { this.activations = List.copyOf(v); return this; }
 

@@ -38,6 +38,17 @@ class ActivationTest {
         assertEquals(100.0, Activation.SOFTPLUS.apply(100), 1e-13, "no overflow for large x");
     }
 
+    /** ONNX's α is a float compared in the data's type: α = 0.1 is 0.1f, the value an imported model holds. */
+    @Test
+    void thresholdedReluComparesWithAlphaRoundedToFloat() {
+        Activation a = Activation.thresholdedRelu(0.1); // what the ONNX importer makes of activation_alpha 0.1f
+        assertEquals(0.0, a.apply(0.1f), EXACT, "x = 0.1f is not above the threshold 0.1f");
+        assertEquals(Math.nextUp(0.1f), a.apply(Math.nextUp(0.1f)), EXACT);
+        assertEquals(0.0, a.apply(0.1), EXACT, "0.1 (double) < 0.1f");
+        assertEquals(0.0, Activation.thresholdedRelu(-0.25).apply(-0.25), EXACT);
+        assertEquals(Double.doubleToLongBits(0.0), Double.doubleToLongBits(Activation.thresholdedRelu(0.5).apply(-3)), "+0, not -0");
+    }
+
     @Test
     void onnxNamesRoundTrip() {
         for (Activation.Kind k : Activation.Kind.values()) assertEquals(k, Activation.Kind.fromOnnxName(k.onnxName()));

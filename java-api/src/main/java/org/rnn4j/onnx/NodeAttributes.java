@@ -17,7 +17,7 @@ import org.rnn4j.onnx.proto.Onnx.NodeProto;
  * The attributes of one ONNX RNN/LSTM/GRU node, checked and mapped to rnn4j terms (and back, for the exporter).
  * Immutable.
  *
- * @param activations as written in the node (one or two directions' worth), or {@code null} for the defaults
+ * @param activations as written in the node (one set per direction), or {@code null} for the defaults
  */
 record NodeAttributes(RecurrentOperator op, OptionalInt hiddenSize, Direction direction, List<Activation> activations,
                       OptionalDouble clip, boolean inputForget, boolean linearBeforeReset, int layout) {
@@ -92,16 +92,21 @@ record NodeAttributes(RecurrentOperator op, OptionalInt hiddenSize, Direction di
     }
 
     /**
-     * ONNX consumes activation_alpha (and, independently, activation_beta) in order, one value per activation that
-     * takes that parameter; an activation left without a value gets its operator's default.
+     * ONNX lists one set of activations per direction (RNN 1, GRU 2, LSTM 3; twice that, forward first, for a
+     * bidirectional node) and consumes activation_alpha (and, independently, activation_beta) in order, one value per
+     * activation that takes that parameter; an activation left without a value gets its operator's default. A
+     * bidirectional node with one direction's set is refused, as ONNX Runtime refuses it: the operator gives it no
+     * meaning, and runtimes that accept it disagree on what it means.
      */
     private static List<Activation> activations(List<String> names, List<Float> alphas, List<Float> betas,
                                                 RecurrentOperator op, Direction direction, String where) {
         int perDirection = op.gates() == 1 ? 1 : op.gates() - 1;
-        if (names.size() != perDirection && names.size() != perDirection * direction.count()) {
-            throw new IllegalArgumentException(where + " attribute 'activations': expected " + perDirection
-                    + (direction.count() == 2 ? " or " + 2 * perDirection : "") + " names for a "
-                    + direction.name().toLowerCase(java.util.Locale.ROOT) + " " + op + " but was " + names.size() + " " + names);
+        int expected = perDirection * direction.count();
+        if (names.size() != expected) {
+            throw new IllegalArgumentException(where + " attribute 'activations': expected " + expected + (expected == 1 ? " name (" : " names (")
+                    + perDirection + " per direction × " + direction.count() + (direction.count() == 1 ? " direction" : " directions")
+                    + ") for a " + (direction.count() == 2 ? "bidirectional" : direction.name().toLowerCase(java.util.Locale.ROOT))
+                    + " " + op + " but was " + names.size() + " " + names);
         }
         List<Activation> out = new ArrayList<>();
         int nextAlpha = 0;

@@ -77,16 +77,31 @@ class OnnxAttributeMappingTest {
     }
 
     @Test
-    void bidirectionalTakesSixActivationsOrThreeForBoth() {
+    void bidirectionalTakesOneSetOfActivationsPerDirectionWithParametersInOrder() {
         RnnSpec six = specOf("LSTM", 4, 2, stringAttr("direction", "bidirectional"),
                 stringsAttr("activations", "Sigmoid", "Tanh", "Tanh", "HardSigmoid", "Softsign", "Relu"),
                 floatsAttr("activation_alpha", 0.3f), floatsAttr("activation_beta", 0.6f));
         assertEquals(List.of(Activation.SIGMOID, Activation.TANH, Activation.TANH, Activation.hardSigmoid(0.3, 0.6),
                 Activation.SOFTSIGN, Activation.RELU), six.activations());
-        RnnSpec three = specOf("LSTM", 4, 2, stringAttr("direction", "bidirectional"),
-                stringsAttr("activations", "Sigmoid", "Relu", "Tanh"));
-        assertEquals(List.of(Activation.SIGMOID, Activation.RELU, Activation.TANH, Activation.SIGMOID, Activation.RELU,
-                Activation.TANH), three.activations());
+        RnnSpec perDirectionAlpha = specOf("RNN", 1, 2, stringAttr("direction", "bidirectional"),
+                stringsAttr("activations", "LeakyRelu", "LeakyRelu"), floatsAttr("activation_alpha", 0.1f, 0.2f));
+        assertEquals(List.of(Activation.leakyRelu(0.1), Activation.leakyRelu(0.2)), perDirectionAlpha.activations());
+    }
+
+    /** ONNX: "3 (or 6 if bidirectional)"; ONNX Runtime refuses one direction's set, and rnn4j gives it no meaning either. */
+    @Test
+    void bidirectionalWithOneDirectionsActivationsIsRefusedWithExpectedAndActualCount() {
+        assertMessage(() -> specOf("LSTM", 4, 2, stringAttr("direction", "bidirectional"),
+                stringsAttr("activations", "Sigmoid", "Relu", "Tanh")),
+                "attribute 'activations'", "expected 6 names (3 per direction × 2 directions)", "bidirectional LSTM", "but was 3");
+        assertMessage(() -> specOf("GRU", 3, 2, stringAttr("direction", "bidirectional"),
+                stringsAttr("activations", "HardSigmoid", "Tanh"), floatsAttr("activation_alpha", 0.3f, 0.4f)),
+                "attribute 'activations'", "expected 4 names", "but was 2");
+        assertMessage(() -> specOf("RNN", 1, 2, stringAttr("direction", "bidirectional"),
+                stringsAttr("activations", "LeakyRelu"), floatsAttr("activation_alpha", 0.5f)),
+                "attribute 'activations'", "expected 2 names (1 per direction × 2 directions)", "but was 1");
+        assertMessage(() -> specOf("RNN", 1, 1, stringsAttr("activations", "Tanh", "Tanh")),
+                "attribute 'activations'", "expected 1 name (1 per direction × 1 direction) for a forward RNN", "but was 2");
     }
 
     @Test

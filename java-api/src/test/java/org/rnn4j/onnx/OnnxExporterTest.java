@@ -51,6 +51,21 @@ class OnnxExporterTest {
         OnnxWeightImportTest.assertSameWeights(weights, b.weights());
     }
 
+    /** ONNX wants one set per direction: a spec given one direction's worth is written with both, parameters included. */
+    @Test
+    void aBidirectionalSpecIsWrittenWithOneActivationSetPerDirection() {
+        RnnSpec spec = RnnSpec.builder(new Cell.Lstm()).inputSize(2).hiddenSize(3).direction(Direction.BIDIRECTIONAL_CONCAT)
+                .activations(Activation.hardSigmoid(0.25, 0.5), Activation.scaledTanh(1.5, 0.75), Activation.elu(0.5)).build();
+        java.util.Map<String, org.rnn4j.onnx.proto.Onnx.AttributeProto> attrs = new java.util.HashMap<>();
+        for (var a : OnnxExporter.toModel(spec, RnnWeights.random(spec, 3)).getGraph().getNode(0).getAttributeList()) {
+            attrs.put(a.getName(), a);
+        }
+        assertEquals(List.of("HardSigmoid", "ScaledTanh", "Elu", "HardSigmoid", "ScaledTanh", "Elu"),
+                attrs.get("activations").getStringsList().stream().map(com.google.protobuf.ByteString::toStringUtf8).toList());
+        assertEquals(List.of(0.25f, 1.5f, 0.5f, 0.25f, 1.5f, 0.5f), attrs.get("activation_alpha").getFloatsList());
+        assertEquals(List.of(0.5f, 0.75f, 0.5f, 0.75f), attrs.get("activation_beta").getFloatsList());
+    }
+
     @Test
     void writesAFileThatReadsBack(@TempDir Path dir) throws Exception {
         RnnSpec spec = RnnSpec.builder(new Cell.Lstm()).inputSize(2).hiddenSize(2).build();

@@ -42,11 +42,26 @@ public final class NativeErrors {
         if (status != success) throw new NativeBackendException(backend, operation, describeStatus(status), context(spec), null);
     }
 
-    /** Wraps a JavaCPP {@link RuntimeException}; status is extracted from the message when it carries one. */
-    public NativeBackendException translate(String operation, RuntimeException e, RnnSpec spec) {
-        if (e instanceof NativeBackendException) return (NativeBackendException) e;
+    /**
+     * What to throw for {@code e}, caught around native calls. A native failure ({@link #isNativeFailure}) becomes a
+     * {@link NativeBackendException}, its status taken from the message when it carries one. Anything else is returned
+     * unchanged: an rnn4j exception is already what the caller should see, and a {@code NullPointerException},
+     * {@code IndexOutOfBoundsException}, {@code IllegalStateException}, ... comes from Java code (ours included), so it
+     * is a bug or a failed check that must keep its type rather than pass for a native status.
+     */
+    public RuntimeException translate(String operation, RuntimeException e, RnnSpec spec) {
+        if (!isNativeFailure(e)) return e;
         String message = String.valueOf(e.getMessage());
         return new NativeBackendException(backend, operation, statusOf(message), context(spec) + ": " + message, e);
+    }
+
+    /**
+     * Whether {@code e} is how JavaCPP reports a C++ exception: a {@link RuntimeException} of exactly that class,
+     * carrying the exception's {@code what()}. Java code throws subclasses; JavaCPP's own checks do too (its
+     * "This pointer address is NULL" is a {@code NullPointerException}: a pointer used after it was freed).
+     */
+    public static boolean isNativeFailure(RuntimeException e) {
+        return e.getClass() == RuntimeException.class;
     }
 
     /** The status a message names, e.g. {@code dnnl_unimplemented (3)}, or {@code "unknown status"}. */

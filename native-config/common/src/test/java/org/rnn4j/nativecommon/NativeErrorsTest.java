@@ -29,12 +29,25 @@ class NativeErrorsTest {
 
     @Test
     void messageWithStatusNumberOrNameIsParsed() {
-        assertEquals("demo_unimplemented (3)", errors.translate("op", new RuntimeException("failed, status: 3"), spec).status());
-        assertEquals("demo_out_of_memory", errors.translate("op", new RuntimeException("got demo_out_of_memory here"), spec).status());
-        assertEquals("status 42", errors.translate("op", new RuntimeException("error code 42"), spec).status());
-        NativeBackendException plain = errors.translate("op", new RuntimeException("could not create"), null);
+        assertEquals("demo_unimplemented (3)", ((NativeBackendException) errors.translate("op", new RuntimeException("failed, status: 3"), spec)).status());
+        assertEquals("demo_out_of_memory", ((NativeBackendException) errors.translate("op", new RuntimeException("got demo_out_of_memory here"), spec)).status());
+        assertEquals("status 42", ((NativeBackendException) errors.translate("op", new RuntimeException("error code 42"), spec)).status());
+        NativeBackendException plain = (NativeBackendException) errors.translate("op", new RuntimeException("could not create"), null);
         assertEquals("unknown status", plain.status());
         assertTrue(plain.getMessage().contains("could not create"), plain.getMessage());
+    }
+
+    /** Only JavaCPP's plain RuntimeException is a native failure; what Java code throws keeps its type. */
+    @Test
+    void exceptionsThrownByJavaCodeAreReturnedUnchanged() {
+        for (RuntimeException e : new RuntimeException[] {new NullPointerException("This pointer address is NULL."),
+                new ArrayIndexOutOfBoundsException(7), new IllegalStateException("forward after close()"),
+                new IllegalArgumentException("status 3"), new NegativeArraySizeException("-131072"),
+                new ArithmeticException("/ by zero"), new UnsupportedOperationException()}) {
+            assertSame(e, errors.translate("op", e, spec), e.getClass().getName());
+            assertTrue(!NativeErrors.isNativeFailure(e), e.getClass().getName());
+        }
+        assertTrue(NativeErrors.isNativeFailure(new RuntimeException("could not create a primitive")));
     }
 
     @Test

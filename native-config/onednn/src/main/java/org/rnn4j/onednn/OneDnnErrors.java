@@ -26,7 +26,11 @@ final class OneDnnErrors {
         if (status != 0) ERRORS.check(status, 0, operation, spec);
     }
 
-    static NativeBackendException translate(String operation, RuntimeException e, RnnSpec spec) {
+    /**
+     * What to throw for {@code e}: a {@link NativeBackendException} for a oneDNN failure, {@code e} itself for anything
+     * thrown by Java code (see {@link NativeErrors#translate}).
+     */
+    static RuntimeException translate(String operation, RuntimeException e, RnnSpec spec) {
         return ERRORS.translate(operation, e, spec);
     }
 

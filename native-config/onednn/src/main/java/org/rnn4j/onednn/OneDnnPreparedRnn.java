@@ -1,7 +1,6 @@
 package org.rnn4j.onednn;
 
 import org.bytedeco.dnnl.engine;
-import org.rnn4j.RnnException;
 import org.rnn4j.RnnInput;
 import org.rnn4j.RnnOutput;
 import org.rnn4j.RnnSpec;
@@ -52,12 +51,12 @@ final class OneDnnPreparedRnn extends AbstractPreparedRnn {
         this.shapes = ShapeCache.fromSystemProperties(); // an invalid property fails here, before any native call
         try {
             this.eng = owned.keep(new engine(engine.kind.cpu, 0));
-            boolean fast = !composed && NativeSupport.directionsShareActivations(spec);
+            boolean fast = wholeStack(spec);
             this.stack = fast ? new StackRunner(spec, weights, eng, shapes) : null;
             if (!fast) regular.driver(); // builds the kernels now so that any unsupported feature fails at prepare
         } catch (RuntimeException e) {
             release();
-            throw e instanceof RnnException ? e : OneDnnErrors.translate("preparing", e, spec);
+            throw OneDnnErrors.translate("preparing", e, spec);
         }
     }
 
@@ -67,8 +66,6 @@ final class OneDnnPreparedRnn extends AbstractPreparedRnn {
             if (guardNaN && (nonFiniteWeights || NonFinite.any(input))) return nanExact.driver().run(input);
             if (stack != null && allFullLength(input)) return stack.run(input);
             return regular.driver().run(input);
-        } catch (RnnException | IllegalArgumentException | IllegalStateException e) {
-            throw e;
         } catch (RuntimeException e) {
             throw OneDnnErrors.translate("forward", e, spec);
         }
@@ -76,6 +73,16 @@ final class OneDnnPreparedRnn extends AbstractPreparedRnn {
 
     /** The per-shape cache; for tests. */
     ShapeCache shapes() { return shapes; }
+
+    /**
+     * Whether full-length calls run on the {@link StackRunner}: no composition, one activation for both directions,
+     * and each layer's weights for all directions in one Java array each (past that, a bidirectional layer with
+     * 2^30 to 2^31 floats per direction, every call runs one direction at a time on the layer driver).
+     */
+    static boolean wholeStack(RnnSpec spec) {
+        return !NativeSupport.needsComposition(spec) && NativeSupport.directionsShareActivations(spec)
+                && UserWeights.fitsJavaArrays(spec, spec.direction().count());
+    }
 
     private static boolean allFullLength(RnnInput input) {
         int[] lengths = input.sequenceLengths();

@@ -5,6 +5,7 @@ import org.rnn4j.Cell;
 import org.rnn4j.Gate;
 import org.rnn4j.LayerWeights;
 import org.rnn4j.RnnSpec;
+import org.rnn4j.UnsupportedConfigurationException;
 
 /**
  * One layer's weights for D directions, rearranged from rnn4j's canonical layout into oneDNN's user layouts
@@ -15,7 +16,8 @@ import org.rnn4j.RnnSpec;
  * <p>Gate orders coincide (LSTM i,f,g,o = oneDNN i,f,c̃,o; GRU z,r,n = oneDNN u,r,o), so only the matrices are
  * transposed. oneDNN has one bias per gate (Wb + Rb), except linear-before-reset GRU whose fourth block u' holds
  * Rbn, kept apart because r multiplies it. CIFG is made exact here: the coupled gate's slot receives the negated
- * weights, bias and peephole of the gate it follows, since σ(−a) = 1 − σ(a).
+ * weights, bias and peephole of the gate it follows, since σ(−a) = 1 − σ(a). A layer whose W or R for all its
+ * directions would not fit one Java array is refused ({@link #fitsJavaArrays}); sizes are checked in {@code long}.
  */
 final class UserWeights {
     final int directions;
@@ -43,6 +45,13 @@ final class UserWeights {
         boolean peep = lstm != null && !lstm.peepholes().isEmpty();
         boolean proj = lstm != null && lstm.hasProjection();
         int h = hiddenSize;
+        // From here on every size and index is below MAX_ARRAY_ELEMENTS, so int arithmetic cannot wrap.
+        long largest = largestTensor(spec, layerIndex, directions);
+        if (largest > RnnSpec.MAX_ARRAY_ELEMENTS) {
+            throw new UnsupportedConfigurationException(OneDnnErrors.BACKEND, spec, "layer " + layerIndex + "'s W or R for "
+                    + directions + " directions in one array", "needs " + largest + " floats, more than the "
+                    + RnnSpec.MAX_ARRAY_ELEMENTS + " a Java array holds");
+        }
         layer = new float[directions * inputSize * gates * h];
         iter = new float[directions * stateSize * gates * h];
         bias = new float[directions * biasGates * h];
@@ -69,6 +78,24 @@ final class UserWeights {
                 }
             }
         }
+    }
+
+    /**
+     * Whether every layer's weights for {@code directions} directions fit the arrays this class fills. Each tensor of
+     * one direction fits one Java array ({@link RnnSpec} checks that), but W or R of two directions together need not:
+     * a bidirectional layer with 2^30 to 2^31 floats per direction does not.
+     */
+    static boolean fitsJavaArrays(RnnSpec spec, int directions) {
+        for (int l = 0; l < Math.min(spec.layers(), 2); l++) { // layers 1.. all have the same shapes
+            if (largestTensor(spec, l, directions) > RnnSpec.MAX_ARRAY_ELEMENTS) return false;
+        }
+        return true;
+    }
+
+    /** Elements of the larger of W {@code [D, I', G, H]} and R {@code [D, S, G, H]} (bias, peephole, projection are smaller). */
+    private static long largestTensor(RnnSpec spec, int layer, int directions) {
+        long perColumn = (long) directions * spec.cell().gateCount() * spec.hiddenSize();
+        return perColumn * Math.max(spec.layerInputSize(layer), spec.stateSize());
     }
 
     /** The canonical gate whose weights fill oneDNN slot {@code g}: itself, or the gate a CIFG slot follows. */

@@ -12,6 +12,7 @@ import org.rnn4j.LayerWeights;
 import org.rnn4j.NativeBackendException;
 import org.rnn4j.RnnSpec;
 import org.rnn4j.UnsupportedConfigurationException;
+import org.rnn4j.nativecommon.NativeErrors;
 import org.rnn4j.onednn.DirectionKernel;
 import org.rnn4j.onednn.ShapeCache;
 
@@ -100,6 +101,8 @@ public final class ComposedCells {
             return new ComposedKernel(engine, spec, layer, activations, store, nanExact, plans);
         } catch (RuntimeException e) {
             store.close();
+            // an rnn4j exception (the step's own NativeBackendException included) or a Java bug keeps its type
+            if (!NativeErrors.isNativeFailure(e)) throw e;
             throw new NativeBackendException(BACKEND, "preparing the composed " + cell.shortName() + " weights",
                     e.getMessage(), spec.caseName() + ", layer " + layer + ", direction " + direction, e);
         }

@@ -11,6 +11,7 @@ import org.rnn4j.Activation;
 import org.rnn4j.Cell;
 import org.rnn4j.NativeBackendException;
 import org.rnn4j.RnnSpec;
+import org.rnn4j.nativecommon.NativeErrors;
 import org.rnn4j.onednn.DirectionKernel;
 import org.rnn4j.onednn.ShapeCache;
 
@@ -63,6 +64,7 @@ final class ComposedKernel implements DirectionKernel {
             return new StepPlan(batch, hidden, state, f.ops(), bound, f.scratchSlots(), scope, eng, projection);
         } catch (RuntimeException e) {
             scope.close();
+            if (!NativeErrors.isNativeFailure(e)) throw e; // an rnn4j exception or a Java bug keeps its type
             throw new NativeBackendException(ComposedCells.BACKEND, "creating the composed " + cell.shortName() + " step",
                     e.getMessage(), spec.caseName() + ", N=" + batch, e);
         }
@@ -154,6 +156,7 @@ final class ComposedKernel implements DirectionKernel {
             s._wait();
             if (hT != null) Pointer.memmove(new Address().at(Address.of(hT)), new Address().at(hPrev), hBytes);
         } catch (RuntimeException e) {
+            if (!NativeErrors.isNativeFailure(e)) throw e;
             throw new NativeBackendException(ComposedCells.BACKEND, "running the composed " + cell.shortName() + " steps",
                     e.getMessage(), spec.caseName() + ", T=" + steps + ", N=" + batch, e);
         } finally {

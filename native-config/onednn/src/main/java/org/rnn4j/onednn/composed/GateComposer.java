@@ -120,9 +120,10 @@ final class GateComposer {
                     f.select(name + ".ThresholdedRelu", above, src, f.row(weights.scalar(0f)), dst, tail);
                     return;
                 }
-                // x · [x > alpha]: the comparison yields 1 or 0, the post-op multiplies by x again
+                // x · [x > alpha]: the comparison yields 1 or 0, the post-op multiplies by x again; 0 · x is −0 for
+                // x < 0, so adding +0 (1·y + 0) makes it +0 as in x > alpha ? x : 0 (the reference, ONNX)
                 Slot alpha = f.row(weights.scalar((float) act.alpha()));
-                List<PostOp> post = new ArrayList<>(List.of(PostOp.mul(src)));
+                List<PostOp> post = new ArrayList<>(List.of(PostOp.mul(src), PostOp.eltwise(algorithm.eltwise_linear, 1, 0)));
                 post.addAll(tail);
                 f.binary(name + ".ThresholdedRelu", algorithm.binary_gt, src, alpha, dst, post);
                 return;
