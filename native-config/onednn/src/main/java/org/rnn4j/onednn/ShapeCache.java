@@ -222,8 +222,6 @@ public final class ShapeCache implements AutoCloseable {
     /** Bytes the cached entries held when last weighed. */
     public synchronized long bytes() { return totalBytes; }
 
-    public long budgetBytes() { return budgetBytes; }
-
     /** Closes every entry; callers guarantee no lease is in use (PreparedRnn.close waits for calls). Idempotent. */
     @Override
     public void close() {
