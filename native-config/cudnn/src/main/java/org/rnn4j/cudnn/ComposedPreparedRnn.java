@@ -32,7 +32,7 @@ final class ComposedPreparedRnn extends AbstractPreparedRnn {
             } finally {
                 pool.give(first);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             pool.closeAll();
             device.close();
             throw e;

@@ -76,7 +76,7 @@ final class ComposedWeights {
         try {
             ops.upload(image, buffer.at(0));
             ops.finish();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             device.release(buffer);
             throw e;
         }

@@ -44,7 +44,7 @@ final class CudaGpuOps implements GpuOps {
             CudaErrors.cublas(cublas.cublasSetStream_v2(blas, stream), "cublasSetStream", spec);
             // Plain FP32 (no TF32 tensor cores): F32 means F32, as on the native cuDNN path (CUDNN_FMA_MATH).
             CudaErrors.cublas(cublas.cublasSetMathMode(blas, cublas.CUBLAS_DEFAULT_MATH), "cublasSetMathMode", spec);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             close();
             throw e;
         }

@@ -46,7 +46,7 @@ final class CudaKernels implements AutoCloseable {
                 CudaErrors.driver(cudart.cuModuleGetFunction(function, module, k.entry), "cuModuleGetFunction(" + k.entry + ")", spec);
                 functions.put(k, function);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             close();
             throw e;
         }

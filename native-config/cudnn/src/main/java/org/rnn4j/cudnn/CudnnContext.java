@@ -47,7 +47,7 @@ final class CudnnContext implements AutoCloseable {
             created = 5;
             CudaErrors.cudnn(cudnn.cudnnCreateTensorDescriptor(cDesc), "cudnnCreateTensorDescriptor (c)", spec);
             created = 6;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             close();
             throw e;
         }

@@ -47,7 +47,7 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
             } finally {
                 pool.give(first);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             release();
             throw e;
         }
@@ -63,7 +63,7 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
             CudaErrors.cuda(cudart.cudaSetDevice(device), "cudaSetDevice(" + device + ")", spec);
             try {
                 return run(ctx, in);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 // Let queued copies on our stream finish before the scope frees their host buffers.
                 cudart.cudaStreamSynchronize(ctx.stream);
                 throw e;
