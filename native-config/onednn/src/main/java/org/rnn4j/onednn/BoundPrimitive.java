@@ -74,11 +74,12 @@ final class BoundPrimitive implements ShapeCache.Entry {
             scratchpadBytes = scratchpadDesc.get_size();
             prim = owned.keep(new primitive(pd));
             primHandle = owned.keep(prim.get());
-        } catch (RuntimeException e) {
-            owned.close();
-            throw e instanceof org.rnn4j.RnnException ? e
+        } catch (RuntimeException | Error e) {
+            owned.close(); // an Error too: JavaCPP's OutOfMemoryError must not strand what was built before it
+            if (!(e instanceof RuntimeException r)) throw e;
+            throw r instanceof org.rnn4j.RnnException ? r
                     : OneDnnErrors.translate("creating the " + program.spec.cell().shortName() + " primitive (T=" + steps
-                    + ", N=" + batch + ")", e, program.spec);
+                    + ", N=" + batch + ")", r, program.spec);
         }
     }
 
@@ -98,11 +99,14 @@ final class BoundPrimitive implements ShapeCache.Entry {
 
     /** The scratchpads of every binding made so far (they live until close); the weights belong to the program. */
     @Override
-    public long nativeBytes() { return scratchpadBytes * bindings; }
+    public long nativeBytes() { return (scratchpadBytes + Scratchpad.GUARD + 64) * bindings; }
 
     @Override
     public void close() {
-        for (Binding b : all) b.resources.close();
+        for (Binding b : all) {
+            b.resources.close();
+            b.scratchpad.close();
+        }
         all.clear();
         idle.clear();
         owned.close();
@@ -114,11 +118,13 @@ final class BoundPrimitive implements ShapeCache.Entry {
      */
     final class Binding {
         private final NativeResources resources = new NativeResources();
+        private final Scratchpad scratchpad;
         private final dnnl_memory[] io = new dnnl_memory[IO_ARGS.length];
         private final dnnl_exec_arg_t args;
         private final int argCount;
 
         private Binding() {
+            scratchpad = new Scratchpad(scratchpadBytes);
             try (PointerScope scope = new PointerScope()) {
                 int n = 0;
                 dnnl_exec_arg_t a = resources.keep(new dnnl_exec_arg_t(IO_ARGS.length + weights.length + 1));
@@ -132,13 +138,15 @@ final class BoundPrimitive implements ShapeCache.Entry {
                     if (weights[k] == null) continue;
                     a.position(n++).arg(LayerProgram.WEIGHT_ARGS[k]).memory(resources.keep(weights[k].get()));
                 }
-                memory scratch = resources.keep(new memory(scratchpadDesc, program.eng));
+                memory scratch = resources.keep(new memory(scratchpadDesc, program.eng, scratchpad.pointer()));
                 a.position(n++).arg(DNNL_ARG_SCRATCHPAD).memory(resources.keep(scratch.get()));
                 args = a.position(0);
                 argCount = n;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 resources.close();
-                throw OneDnnErrors.translate("binding arguments", e, program.spec);
+                scratchpad.close();
+                if (!(e instanceof RuntimeException r)) throw e;
+                throw OneDnnErrors.translate("binding arguments", r, program.spec);
             }
         }
 
@@ -155,6 +163,7 @@ final class BoundPrimitive implements ShapeCache.Entry {
             OneDnnErrors.check(dnnl.dnnl_primitive_execute(primHandle, s, argCount, args), "executing the "
                     + program.spec.cell().shortName() + " primitive (T=" + steps + ", N=" + batch + ")", program.spec);
             OneDnnErrors.check(dnnl.dnnl_stream_wait(s), "waiting for the stream", program.spec);
+            scratchpad.check("the " + program.spec.cell().shortName() + " primitive (T=" + steps + ", N=" + batch + ")");
         }
     }
 }

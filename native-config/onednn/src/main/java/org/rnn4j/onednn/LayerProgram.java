@@ -61,7 +61,7 @@ final class LayerProgram implements AutoCloseable {
             if (user.projection != null) weights[3] = reorderIn(s, user.projection, descs.userProjection(), pd.weights_projection_desc());
             weights[4] = reorderIn(s, user.bias, descs.userBias(), pd.bias_desc());
             s._wait();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             owned.close();
             throw e;
         }

@@ -54,9 +54,10 @@ final class OneDnnPreparedRnn extends AbstractPreparedRnn {
             boolean fast = wholeStack(spec);
             this.stack = fast ? new StackRunner(spec, weights, eng, shapes) : null;
             if (!fast) regular.driver(); // builds the kernels now so that any unsupported feature fails at prepare
-        } catch (RuntimeException e) {
-            release();
-            throw OneDnnErrors.translate("preparing", e, spec);
+        } catch (RuntimeException | Error e) {
+            release(); // an Error too: JavaCPP's OutOfMemoryError must not strand what was built before it
+            if (!(e instanceof RuntimeException r)) throw e;
+            throw OneDnnErrors.translate("preparing", r, spec);
         }
     }
 
@@ -117,7 +118,7 @@ final class OneDnnPreparedRnn extends AbstractPreparedRnn {
                                         : new NativeDirectionKernel(eng, spec, l, dir, weights.get(l, dir), shapes);
                             }
                         }
-                    } catch (RuntimeException e) {
+                    } catch (RuntimeException | Error e) {
                         close();
                         throw e;
                     }

@@ -63,7 +63,7 @@ final class StackRunner implements AutoCloseable {
                 PrimitiveDescs descs = new PrimitiveDescs(eng, spec, l, 0, mode, dirs);
                 layers.add(new LayerProgram(spec, eng, descs, new UserWeights(spec, l, parts)));
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             close();
             throw e;
         }
@@ -119,7 +119,7 @@ final class StackRunner implements AutoCloseable {
                 for (int l = 0; l < layers.size(); l++) {
                     prims.add(layers.get(l).newPrimitive(key.steps, key.batch, false, false, key.srcStates, key.dstStates));
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 close();
                 throw e;
             }
@@ -220,7 +220,7 @@ final class StackRunner implements AutoCloseable {
                 hy = statesOut ? hyp.asBuffer() : null;
                 cx = cxp != null ? cxp.asBuffer() : null;
                 cy = cyp != null ? cyp.asBuffer() : null;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 close();
                 throw e;
             }

@@ -10,8 +10,8 @@ import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.stream;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.rnn4j.onednn.Scratchpad;
 
 /**
  * The per-call state of one plan: scratch tensors, spare state buffers, the xW buffer, the user scratchpad, and
@@ -37,6 +37,8 @@ final class CallContext implements AutoCloseable {
     private long xwFloats;
     /** Bytes of the arena and the scratchpad, fixed at construction. */
     private final long fixedBytes;
+    /** Shared by every primitive of the step and the input projection; null when none declares one. */
+    private Scratchpad scratchpad;
 
     CallContext(engine eng, StepPlan plan, InputProjection projection) {
         this.plan = plan;
@@ -63,9 +65,9 @@ final class CallContext implements AutoCloseable {
             for (StepOp op : plan.ops) scratchpadBytes = Math.max(scratchpadBytes, op.scratchpadBytes());
             long scratchpadBase = 0;
             if (scratchpadBytes > 0) {
-                BytePointer sp = scope.keep(new BytePointer(scratchpadBytes + 64));
-                bytes += scratchpadBytes + 64;
-                scratchpadBase = alignUp(sp.address() + sp.position());
+                scratchpad = new Scratchpad(scratchpadBytes);
+                bytes += scratchpad.nativeBytes();
+                scratchpadBase = scratchpad.address();
             }
             projectionScratchpad = projection.scratchpad == null ? null
                     : scope.keep(new memory(projection.scratchpad, eng, new Address().at(scratchpadBase)));
@@ -100,6 +102,7 @@ final class CallContext implements AutoCloseable {
             fixedBytes = bytes;
         } catch (RuntimeException | Error e) {
             scope.close(); // whatever was allocated before the failure (an out-of-memory arena, say)
+            if (scratchpad != null) scratchpad.close();
             throw e;
         }
     }
@@ -112,7 +115,15 @@ final class CallContext implements AutoCloseable {
     /** Runs the step program once with the current bindings. */
     void step(stream s) {
         List<StepOp> ops = plan.ops;
-        for (int i = 0; i < args.length; i++) ops.get(i).primitive().execute(s, args[i]);
+        for (int i = 0; i < args.length; i++) {
+            ops.get(i).primitive().execute(s, args[i]);
+            if (scratchpad != null) scratchpad.check(ops.get(i).what() + " (" + ops.get(i).implementation() + ", N=" + plan.batch + ")");
+        }
+    }
+
+    /** Verifies the scratchpad's guard after a primitive ran outside {@link #step} (the input projection). */
+    void checkScratchpad(String what) {
+        if (scratchpad != null) scratchpad.check(what);
     }
 
     /** Native bytes this context holds now: arena, scratchpad and xW buffer. */
@@ -142,6 +153,7 @@ final class CallContext implements AutoCloseable {
     @Override
     public void close() {
         scope.close();
+        if (scratchpad != null) scratchpad.close();
         if (xw != null) {
             xw.close();
             xw = null;

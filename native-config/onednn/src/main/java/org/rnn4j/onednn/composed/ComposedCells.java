@@ -99,12 +99,13 @@ public final class ComposedCells {
                 if (lstm.hasProjection()) store.addMatrix("P", store.copy(w.projection()), 0, h, s, 1, h);
             }
             return new ComposedKernel(engine, spec, layer, activations, store, nanExact, plans);
-        } catch (RuntimeException e) {
-            store.close();
+        } catch (RuntimeException | Error e) {
+            store.close(); // an Error too: JavaCPP's OutOfMemoryError must not strand the copies made before it
+            if (!(e instanceof RuntimeException r)) throw e;
             // an rnn4j exception (the step's own NativeBackendException included) or a Java bug keeps its type
-            if (!NativeErrors.isNativeFailure(e)) throw e;
+            if (!NativeErrors.isNativeFailure(r)) throw r;
             throw new NativeBackendException(BACKEND, "preparing the composed " + cell.shortName() + " weights",
-                    e.getMessage(), spec.caseName() + ", layer " + layer + ", direction " + direction, e);
+                    r.getMessage(), spec.caseName() + ", layer " + layer + ", direction " + direction, r);
         }
     }
 

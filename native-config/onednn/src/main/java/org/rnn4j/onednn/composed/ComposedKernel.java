@@ -62,11 +62,11 @@ final class ComposedKernel implements DirectionKernel {
             GateComposer g = new GateComposer(f, weights, spec.clip(), batch, hidden, nanExact);
             Slot[] bound = StepPrograms.build(g, cell, activations, batch, hidden, state);
             return new StepPlan(batch, hidden, state, f.ops(), bound, f.scratchSlots(), scope, eng, projection);
-        } catch (RuntimeException e) {
-            scope.close();
-            if (!NativeErrors.isNativeFailure(e)) throw e; // an rnn4j exception or a Java bug keeps its type
+        } catch (RuntimeException | Error e) {
+            scope.close(); // an Error too: JavaCPP's OutOfMemoryError must not strand what was built before it
+            if (!(e instanceof RuntimeException r) || !NativeErrors.isNativeFailure(r)) throw e; // rnn4j's, a Java bug's or an Error keeps its type
             throw new NativeBackendException(ComposedCells.BACKEND, "creating the composed " + cell.shortName() + " step",
-                    e.getMessage(), spec.caseName() + ", N=" + batch, e);
+                    r.getMessage(), spec.caseName() + ", N=" + batch, r);
         }
     }
 
@@ -119,6 +119,7 @@ final class ComposedKernel implements DirectionKernel {
         try {
             long xw = ctx.xw((long) steps * batch * gateWidth);
             projection.run(s, (long) steps * batch, Address.of(x), xw, ctx.projectionScratchpad);
+            ctx.checkScratchpad("the input projection (rows=" + (long) steps * batch + ")");
             long yBase = Address.of(y);
             long hPrev = Address.of(h0);
             if (overlaps(hPrev, hBytes, yBase, hBytes * steps)) {

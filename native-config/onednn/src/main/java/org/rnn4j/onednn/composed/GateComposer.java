@@ -52,9 +52,12 @@ final class GateComposer {
         Slot preDst = chain != null ? dst : f.scratch(name + ".pre", batch, hidden);
         List<PostOp> post = new ArrayList<>();
         if (peepholeCell != null) {
-            // the peephole term goes into the destination first; the matmul then accumulates onto it (sum post-op)
-            f.binary(name + ".peephole", algorithm.binary_mul, peepholeCell, f.row(peephole), preDst, List.of());
-            post.add(PostOp.sum());
+            // The peephole term goes into a scratch tensor that the matmul adds as a binary post-op. Not into the
+            // destination with a sum post-op: oneDNN 3.11's brgemm matmul then writes past its declared scratchpad
+            // for one row and K > 1024 (reliability.md, bug 29).
+            Slot peep = f.scratch(name + ".peep", batch, hidden);
+            f.binary(name + ".peephole", algorithm.binary_mul, peepholeCell, f.row(peephole), peep, List.of());
+            post.add(PostOp.add(peep));
         }
         post.addAll(beforeInput);
         post.add(PostOp.add(xw));

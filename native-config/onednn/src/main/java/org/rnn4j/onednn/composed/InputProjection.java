@@ -50,7 +50,7 @@ final class InputProjection implements AutoCloseable {
             scratchpadBytes = sp.get_size();
             scratchpad = scratchpadBytes > 0 ? sp : null;
             primitive = scope.keep(new matmul(pd));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             scope.close();
             throw e;
         }

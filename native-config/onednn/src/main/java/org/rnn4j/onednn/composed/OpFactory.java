@@ -135,9 +135,7 @@ final class OpFactory {
         if (!post.isEmpty()) {
             post_ops po = scope.keep(new post_ops());
             for (PostOp p : post) {
-                if (p instanceof PostOp.Sum) {
-                    po.append_sum();
-                } else if (p instanceof PostOp.Eltwise e) {
+                if (p instanceof PostOp.Eltwise e) {
                     po.append_eltwise(e.alg(), e.alpha(), e.beta());
                 } else {
                     PostOp.Binary b = (PostOp.Binary) p;

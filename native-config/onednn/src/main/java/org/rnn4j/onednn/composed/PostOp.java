@@ -3,18 +3,13 @@ package org.rnn4j.onednn.composed;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
 
 /** One oneDNN post-op appended to a primitive: applied to its result in order. Immutable. */
-sealed interface PostOp permits PostOp.Sum, PostOp.Eltwise, PostOp.Binary {
-
-    /** {@code dst = result + dst_before}: accumulates into what the destination already holds. */
-    record Sum() implements PostOp { }
+sealed interface PostOp permits PostOp.Eltwise, PostOp.Binary {
 
     /** {@code dst = alg(dst; alpha, beta)}. */
     record Eltwise(algorithm alg, float alpha, float beta) implements PostOp { }
 
     /** {@code dst = alg(dst, operand)}, operand broadcast where it has a 1. */
     record Binary(algorithm alg, Slot operand) implements PostOp { }
-
-    static PostOp sum() { return new Sum(); }
 
     static PostOp eltwise(algorithm alg, double alpha, double beta) { return new Eltwise(alg, (float) alpha, (float) beta); }
 
