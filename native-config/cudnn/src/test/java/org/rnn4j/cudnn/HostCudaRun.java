@@ -105,7 +105,7 @@ public final class HostCudaRun {
      * Prepare, forward, forward again and close, with the k-th native call failing, for k = 1, 2, … until a run
      * completes untouched. Each failure must surface as a NativeBackendException naming the library's status; a
      * failed forward must leave the prepared RNN usable (the next forward is checked against the reference); and
-     * after every run the live device objects are back to what they were. Every run starts with no cached PTX, so
+     * after every run the live device objects are back to what they were. Every run starts with no cached image, so
      * the composed path's NVRTC calls fail in turn too; the libraries whose statuses were seen must be all those the
      * path calls. Returns the number of calls failed.
      */
@@ -115,7 +115,7 @@ public final class HostCudaRun {
         long baseline = limit(LIVE);
         java.util.Set<String> libraries = new java.util.TreeSet<>();
         for (int k = 1; ; k++) {
-            CudaKernels.forgetCompiledPtx();
+            CudaKernels.forgetCompiledImages();
             org.bytedeco.cuda.global.cudart.cudaDeviceSetLimit(FAULT, k);
             boolean failedForward = false;
             try (PreparedRnn p = cudnn.prepare(spec, w)) {

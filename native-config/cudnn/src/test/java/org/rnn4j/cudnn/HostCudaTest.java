@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,6 +65,24 @@ class HostCudaTest {
         assertEquals(0, self.exitCode(), "GpuSelfCheck exit status\n" + out + "\n" + self.stderr());
         int cases = GpuSelfCheck.cases().size() + KernelSources.KERNELS.size();
         assertTrue(out.contains("self-check: " + cases + "/" + cases + " passed"), out);
+        // The stand-in's default driver (13.0) is older than its NVRTC (13.1): only cubins load, as on such a machine.
+        for (String kernel : KernelSources.KERNELS) assertTrue(out.contains("PASS nvrtc " + kernel + " sm_90 (cubin)"), out);
+        assertFalseViolations(self);
+    }
+
+    @Test
+    void aDeviceNewerThanNvrtcKnowsRunsTheKernelsFromPtxTheDriverCompiles() throws Exception {
+        // Compute capability 13.0 is past the stand-in NVRTC's highest architecture (sm_121); such a device comes
+        // with a newer driver (13.2 here), which JIT-compiles PTX of NVRTC 13.1.
+        HostCuda.Result self = HostCuda.run(Map.of("RNN4J_HOSTCUDA_ARCH", "130", "RNN4J_HOSTCUDA_DRIVER", "13020"),
+                GpuSelfCheck.class, 300);
+        String out = String.join("\n", self.stdout());
+        assertEquals(0, self.exitCode(), "GpuSelfCheck exit status\n" + out + "\n" + self.stderr());
+        int cases = GpuSelfCheck.cases().size() + KernelSources.KERNELS.size();
+        assertTrue(out.contains("self-check: " + cases + "/" + cases + " passed"), out);
+        for (String kernel : KernelSources.KERNELS) {
+            assertTrue(out.contains("PASS nvrtc " + kernel + " compute_121 (PTX, JIT-compiled by the driver)"), out);
+        }
         assertFalseViolations(self);
     }
 

@@ -51,7 +51,8 @@ class KernelSourcesTest {
 
     @Test
     void nvrtcAndNvccShareTheLanguageFlags() {
-        assertEquals(List.of("--gpu-architecture=compute_90", "-std=c++17"), KernelSources.nvrtcOptions(9, 0));
+        assertEquals(List.of("--gpu-architecture=sm_90", "-std=c++17"), KernelSources.nvrtcOptions(new KernelTarget(90, true)));
+        assertEquals(List.of("--gpu-architecture=compute_89", "-std=c++17"), KernelSources.nvrtcOptions(new KernelTarget(89, false)));
         List<String> nvcc = KernelSources.nvccCommand("nvcc", "a.cu", "inc", "a.ptx", 9, 0);
         assertEquals(List.of("nvcc", "--ptx", "-arch=sm_90", "-std=c++17", "-Iinc", "-o", "a.ptx", "a.cu"), nvcc);
     }

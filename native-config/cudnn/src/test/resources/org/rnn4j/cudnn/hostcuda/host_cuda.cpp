@@ -43,6 +43,22 @@ void violation(const std::string& what) {
     std::fflush(stderr);
 }
 
+// ---- configuration: the child JVM's environment picks the versions and the device (defaults in brackets) ----
+
+int envInt(const char* name, int fallback) {
+    const char* v = std::getenv(name);
+    return v != nullptr && *v != 0 ? std::atoi(v) : fallback;
+}
+
+// The default models the -redist jar's 13.1 runtime and NVRTC on a machine whose driver is 13.0: CUDA's minor
+// version compatibility runs that runtime and its cubins, but the driver JIT-compiles only PTX of 13.0 or older.
+const int DRIVER_VERSION = envInt("RNN4J_HOSTCUDA_DRIVER", 13000);   // cuDriverGetVersion [13000]
+const int RUNTIME_VERSION = envInt("RNN4J_HOSTCUDA_RUNTIME", 13010); // cudaRuntimeGetVersion [13010]
+const int NVRTC_VERSION = 13010;                                     // nvrtcVersion: 13.1
+const int DEVICE_ARCH = envInt("RNN4J_HOSTCUDA_ARCH", 90);          // compute capability, 10·major + minor [90]
+/** What nvrtcGetSupportedArchs reports (ascending), in the shape of NVRTC 13's list. */
+const std::vector<int> NVRTC_ARCHS = {75, 80, 86, 87, 89, 90, 100, 103, 110, 120, 121};
+
 // ---- device memory: host heap blocks, tracked ----
 
 std::map<uintptr_t, size_t> allocations; // base → bytes
@@ -194,11 +210,15 @@ int cudaGetDeviceProperties(void* prop, int device) {
     // cudaDeviceProp of CUDA 13: char name[256] at 0, int major at 360, int minor at 364 (offsets of the header).
     std::memset(prop, 0, 256);
     std::strcpy((char*) prop, "rnn4j host stand-in");
-    int major = 9, minor = 0;
+    int major = DEVICE_ARCH / 10, minor = DEVICE_ARCH % 10;
     std::memcpy((char*) prop + 360, &major, 4);
     std::memcpy((char*) prop + 364, &minor, 4);
     return 0;
 }
+
+int cudaRuntimeGetVersion(int* version) { *version = RUNTIME_VERSION; return 0; }
+
+int cudaDriverGetVersion(int* version) { *version = DRIVER_VERSION; return 0; }
 
 const char* cudaGetErrorName(int error) {
     switch (error) {
@@ -329,6 +349,10 @@ const std::vector<Function> FUNCTIONS = {
 
 struct Module { std::vector<std::string> entries; };
 
+/** The stand-in NVRTC's cubin: ELF magic, uint32 size, uint32 arch, this marker, NUL-terminated entry names, "". */
+const char CUBIN_MAGIC[4] = {0x7f, 'E', 'L', 'F'};
+const char* const CUBIN_MARKER = "rnn4j host stand-in cubin";
+
 } // namespace
 
 extern "C" {
@@ -338,27 +362,73 @@ int cuGetErrorName(int error, const char** name) {
         case 0: *name = "CUDA_SUCCESS"; return 0;
         case 1: *name = "CUDA_ERROR_INVALID_VALUE"; return 0;
         case 2: *name = "CUDA_ERROR_OUT_OF_MEMORY"; return 0;
+        case 200: *name = "CUDA_ERROR_INVALID_IMAGE"; return 0;
+        case 209: *name = "CUDA_ERROR_NO_BINARY_FOR_GPU"; return 0;
         case 218: *name = "CUDA_ERROR_INVALID_PTX"; return 0;
+        case 222: *name = "CUDA_ERROR_UNSUPPORTED_PTX_VERSION"; return 0;
         case 400: *name = "CUDA_ERROR_INVALID_HANDLE"; return 0;
         case 500: *name = "CUDA_ERROR_NOT_FOUND"; return 0;
         default: *name = nullptr; return 1;
     }
 }
 
-/** The "PTX" of the stand-in NVRTC: one ".visible .entry NAME" line per kernel the source defines. */
+int cuDriverGetVersion(int* version) { *version = DRIVER_VERSION; return 0; }
+
+/**
+ * Loads an image of the stand-in NVRTC the way the driver treats the real ones: a cubin (ELF magic) only on a
+ * device it was built for — same major, minor not above the device's, CUDA's binary compatibility rule — and PTX
+ * through the "JIT", which needs a target not above the device and PTX not newer than this driver (PTX of a newer
+ * NVRTC is what minor-version compatibility does not cover: CUDA_ERROR_UNSUPPORTED_PTX_VERSION).
+ */
 int cuModuleLoadData(void** module, const void* image) {
     GUARD;
     if (fault("cuModuleLoadData")) return 2; // CUDA_ERROR_OUT_OF_MEMORY
-    std::string text((const char*) image);
-    if (text.rfind("// rnn4j host stand-in PTX", 0) != 0) {
-        violation("cuModuleLoadData: the image is not PTX from the stand-in NVRTC");
-        return 218;
-    }
+    const char* bytes = (const char*) image;
     Module* m = new Module();
-    const std::string tag = ".visible .entry ";
-    for (size_t at = text.find(tag); at != std::string::npos; at = text.find(tag, at + 1)) {
-        size_t from = at + tag.size();
-        m->entries.push_back(text.substr(from, text.find('\n', from) - from));
+    if (std::memcmp(bytes, CUBIN_MAGIC, 4) == 0) {
+        uint32_t size, arch;
+        std::memcpy(&size, bytes + 4, 4);
+        std::memcpy(&arch, bytes + 8, 4);
+        if (std::strcmp(bytes + 12, CUBIN_MARKER) != 0) {
+            delete m;
+            violation("cuModuleLoadData: an ELF image that is not a cubin of the stand-in NVRTC (truncated at a NUL?)");
+            return 200; // CUDA_ERROR_INVALID_IMAGE
+        }
+        if ((int) arch / 10 != DEVICE_ARCH / 10 || (int) arch % 10 > DEVICE_ARCH % 10) {
+            delete m;
+            violation("cuModuleLoadData: a cubin for sm_" + std::to_string(arch) + " cannot run on this sm_"
+                      + std::to_string(DEVICE_ARCH) + " device");
+            return 209; // CUDA_ERROR_NO_BINARY_FOR_GPU
+        }
+        for (size_t at = 12 + std::strlen(CUBIN_MARKER) + 1; at < size && bytes[at] != 0; at += std::strlen(bytes + at) + 1) {
+            m->entries.push_back(bytes + at);
+        }
+    } else {
+        std::string text(bytes);
+        int nvrtc = 0, target = 0;
+        if (text.rfind("// rnn4j host stand-in PTX", 0) != 0
+            || std::sscanf(text.c_str() + text.find("// NVRTC "), "// NVRTC %d", &nvrtc) != 1
+            || std::sscanf(text.c_str() + text.find(".target sm_"), ".target sm_%d", &target) != 1) {
+            delete m;
+            violation("cuModuleLoadData: the image is neither a cubin nor PTX from the stand-in NVRTC");
+            return 218; // CUDA_ERROR_INVALID_PTX
+        }
+        if (nvrtc > DRIVER_VERSION) {
+            delete m;
+            violation("cuModuleLoadData: PTX from NVRTC " + std::to_string(nvrtc) + " cannot be JIT-compiled by driver "
+                      + std::to_string(DRIVER_VERSION) + " (minor-version compatibility covers cubins, not PTX)");
+            return 222; // CUDA_ERROR_UNSUPPORTED_PTX_VERSION
+        }
+        if (target > DEVICE_ARCH) {
+            delete m;
+            violation("cuModuleLoadData: PTX for sm_" + std::to_string(target) + " on an sm_" + std::to_string(DEVICE_ARCH) + " device");
+            return 218;
+        }
+        const std::string tag = ".visible .entry ";
+        for (size_t at = text.find(tag); at != std::string::npos; at = text.find(tag, at + 1)) {
+            size_t from = at + tag.size();
+            m->entries.push_back(text.substr(from, text.find('\n', from) - from));
+        }
     }
     *module = modules.add(m);
     return 0;
@@ -499,7 +569,11 @@ int cublasSgemm_v2(void* handle, int transa, int transb, int m, int n, int k, co
 // ============================================================ NVRTC (libnvrtc.so.13)
 
 namespace {
-struct Program { std::string source, name, ptx, log; std::map<std::string, std::string> headers; bool compiled = false; };
+struct Program {
+    std::string source, name, ptx, cubin, log;
+    std::map<std::string, std::string> headers;
+    bool compiled = false;
+};
 }
 
 extern "C" {
@@ -512,8 +586,29 @@ const char* nvrtcGetErrorString(int result) {
         case 4: return "NVRTC_ERROR_INVALID_PROGRAM";
         case 5: return "NVRTC_ERROR_INVALID_OPTION";
         case 6: return "NVRTC_ERROR_COMPILATION";
-        default: return "NVRTC_ERROR_INTERNAL_ERROR";
+        case 11: return "NVRTC_ERROR_INTERNAL_ERROR";
+        default: return "NVRTC_ERROR unknown";
     }
+}
+
+int nvrtcVersion(int* major, int* minor) {
+    *major = NVRTC_VERSION / 1000;
+    *minor = NVRTC_VERSION % 1000 / 10;
+    return 0;
+}
+
+int nvrtcGetNumSupportedArchs(int* count) {
+    GUARD;
+    if (fault("nvrtcGetNumSupportedArchs")) return 11; // NVRTC_ERROR_INTERNAL_ERROR
+    *count = (int) NVRTC_ARCHS.size();
+    return 0;
+}
+
+int nvrtcGetSupportedArchs(int* archs) {
+    GUARD;
+    if (fault("nvrtcGetSupportedArchs")) return 11;
+    std::copy(NVRTC_ARCHS.begin(), NVRTC_ARCHS.end(), archs);
+    return 0;
 }
 
 int nvrtcCreateProgram(void** prog, const char* src, const char* name, int numHeaders, const char* const* headers,
@@ -530,33 +625,57 @@ int nvrtcCreateProgram(void** prog, const char* src, const char* name, int numHe
 }
 
 /**
- * "Compiles" by checking what NVRTC would need: every #include "…" is among the headers given, the options name a
- * virtual architecture and C++17; the PTX lists the source's extern "C" __global__ entry points.
+ * "Compiles" by checking what NVRTC would need: every #include "…" is among the headers given, the options name one
+ * architecture NVRTC supports — real (sm_XY: a cubin and PTX) or virtual (compute_XY: PTX only) — and C++17. The
+ * images list the source's extern "C" __global__ entry points; the PTX names the NVRTC version that wrote it.
  */
 int nvrtcCompileProgram(void* prog, int numOptions, const char* const* options) {
     GUARD;
     if (fault("nvrtcCompileProgram")) return 1;
     if (!programs.has(prog)) { violation("nvrtcCompileProgram: program is not alive"); return 4; }
     Program* p = (Program*) prog;
-    bool arch = false, std17 = false;
+    int arch = 0;
+    bool real = false, std17 = false;
     for (int i = 0; i < numOptions; i++) {
         std::string o = options[i];
-        if (o.rfind("--gpu-architecture=compute_", 0) == 0) arch = true;
+        const std::string sm = "--gpu-architecture=sm_", compute = "--gpu-architecture=compute_";
+        if (o.rfind(sm, 0) == 0) { real = true; arch = std::atoi(o.c_str() + sm.size()); }
+        else if (o.rfind(compute, 0) == 0) { real = false; arch = std::atoi(o.c_str() + compute.size()); }
         else if (o == "-std=c++17") std17 = true;
         else { p->log = "unknown option " + o; return 5; }
     }
-    if (!arch || !std17) { p->log = "expected --gpu-architecture=compute_XY and -std=c++17"; return 5; }
+    if (arch == 0 || !std17) { p->log = "expected --gpu-architecture=sm_XY or compute_XY, and -std=c++17"; return 5; }
+    if (std::find(NVRTC_ARCHS.begin(), NVRTC_ARCHS.end(), arch) == NVRTC_ARCHS.end()) {
+        p->log = "nvrtc: error: invalid value for --gpu-architecture (-arch): " + std::to_string(arch) + " is not supported";
+        return 5; // NVRTC_ERROR_INVALID_OPTION
+    }
     const std::string inc = "#include \"";
     for (size_t at = p->source.find(inc); at != std::string::npos; at = p->source.find(inc, at + 1)) {
         size_t from = at + inc.size();
         std::string header = p->source.substr(from, p->source.find('"', from) - from);
         if (!p->headers.count(header)) { p->log = p->name + ": cannot open source file \"" + header + "\""; return 6; }
     }
-    p->ptx = "// rnn4j host stand-in PTX of " + p->name + "\n";
+    std::vector<std::string> entries;
     const std::string global = "extern \"C\" __global__ void ";
     for (size_t at = p->source.find(global); at != std::string::npos; at = p->source.find(global, at + 1)) {
         size_t from = at + global.size();
-        p->ptx += ".visible .entry " + p->source.substr(from, p->source.find('(', from) - from) + "\n";
+        entries.push_back(p->source.substr(from, p->source.find('(', from) - from));
+    }
+    p->ptx = "// rnn4j host stand-in PTX of " + p->name + "\n// NVRTC " + std::to_string(NVRTC_VERSION) + "\n.version "
+             + std::to_string(NVRTC_VERSION / 1000 - 4) + "." + std::to_string(NVRTC_VERSION % 1000 / 10) + "\n.target sm_"
+             + std::to_string(arch) + "\n.address_size 64\n";
+    for (const std::string& e : entries) p->ptx += ".visible .entry " + e + "\n";
+    p->cubin.clear();
+    if (real) {
+        p->cubin.assign(CUBIN_MAGIC, 4);
+        p->cubin.append(8, '\0'); // size and arch, filled in below
+        p->cubin += CUBIN_MARKER;
+        p->cubin += '\0';
+        for (const std::string& e : entries) { p->cubin += e; p->cubin += '\0'; }
+        p->cubin += '\0';
+        uint32_t size = (uint32_t) p->cubin.size(), a = (uint32_t) arch;
+        std::memcpy(&p->cubin[4], &size, 4);
+        std::memcpy(&p->cubin[8], &a, 4);
     }
     p->compiled = true;
     return 0;
@@ -564,7 +683,7 @@ int nvrtcCompileProgram(void* prog, int numOptions, const char* const* options) 
 
 int nvrtcGetPTXSize(void* prog, size_t* size) {
     GUARD;
-    if (fault("nvrtcGetPTXSize")) return 7; // NVRTC_ERROR_INTERNAL_ERROR
+    if (fault("nvrtcGetPTXSize")) return 11; // NVRTC_ERROR_INTERNAL_ERROR
     if (!programs.has(prog) || !((Program*) prog)->compiled) { violation("nvrtcGetPTXSize: no compiled program"); return 4; }
     *size = ((Program*) prog)->ptx.size() + 1;
     return 0;
@@ -572,9 +691,28 @@ int nvrtcGetPTXSize(void* prog, size_t* size) {
 
 int nvrtcGetPTX(void* prog, char* ptx) {
     GUARD;
-    if (fault("nvrtcGetPTX")) return 7;
+    if (fault("nvrtcGetPTX")) return 11;
     if (!programs.has(prog) || !((Program*) prog)->compiled) { violation("nvrtcGetPTX: no compiled program"); return 4; }
     std::memcpy(ptx, ((Program*) prog)->ptx.c_str(), ((Program*) prog)->ptx.size() + 1);
+    return 0;
+}
+
+/** 0 after a compile for a virtual architecture, as NVRTC documents. */
+int nvrtcGetCUBINSize(void* prog, size_t* size) {
+    GUARD;
+    if (fault("nvrtcGetCUBINSize")) return 11;
+    if (!programs.has(prog) || !((Program*) prog)->compiled) { violation("nvrtcGetCUBINSize: no compiled program"); return 4; }
+    *size = ((Program*) prog)->cubin.size();
+    return 0;
+}
+
+int nvrtcGetCUBIN(void* prog, char* cubin) {
+    GUARD;
+    if (fault("nvrtcGetCUBIN")) return 11;
+    if (!programs.has(prog) || !((Program*) prog)->compiled) { violation("nvrtcGetCUBIN: no compiled program"); return 4; }
+    Program* p = (Program*) prog;
+    if (p->cubin.empty()) { violation("nvrtcGetCUBIN: compiled for a virtual architecture, there is no cubin"); return 3; }
+    std::memcpy(cubin, p->cubin.data(), p->cubin.size());
     return 0;
 }
 
