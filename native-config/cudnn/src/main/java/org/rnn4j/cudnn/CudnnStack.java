@@ -105,9 +105,15 @@ final class CudnnStack implements AutoCloseable {
                 cudnn.cudnnDestroyTensorDescriptor(mDesc);
                 if (bCreated) cudnn.cudnnDestroyTensorDescriptor(bDesc);
             }
-            CudaErrors.cuda(cudart.cudaMemcpyAsync(weightSpace.address(), image, weightSpaceBytes,
-                    cudart.cudaMemcpyHostToDevice, stream), "cudaMemcpyAsync (weights to device)", spec);
-            CudaErrors.cuda(cudart.cudaStreamSynchronize(stream), "cudaStreamSynchronize (weights)", spec);
+            try {
+                CudaErrors.cuda(cudart.cudaMemcpyAsync(weightSpace.address(), image, weightSpaceBytes,
+                        cudart.cudaMemcpyHostToDevice, stream), "cudaMemcpyAsync (weights to device)", spec);
+                CudaErrors.cuda(cudart.cudaStreamSynchronize(stream), "cudaStreamSynchronize (weights)", spec);
+            } catch (RuntimeException | Error e) {
+                // The copy may still be reading the pageable image: wait once more before it is freed.
+                cudart.cudaStreamSynchronize(stream);
+                throw e;
+            }
         }
     }
 

@@ -13,7 +13,9 @@
 // What it cannot check: the real libraries' numerics and speed, and their undocumented limits. Its cuDNN weight
 // space has a layout of its own (pseudo-layers last to first, biases before matrices, gaps between regions), so the
 // caller must use the addresses cudnnGetRNNWeightParams returns, as with the real library.
+#include <malloc.h>
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -114,13 +116,67 @@ Registry streams{"stream"}, blasHandles{"cuBLAS handle"}, modules{"module"}, pro
         dnnHandles{"cuDNN handle"}, rnnDescs{"RNN descriptor"}, dataDescs{"RNN data descriptor"},
         tensorDescs{"tensor descriptor"}, dropoutDescs{"dropout descriptor"};
 
+// ---- asynchronous copies between device and pageable host memory ----
+//
+// CUDA documents cudaMemcpyAsync with pageable host memory as possibly synchronous ("might be"), not as finished
+// with the host buffer on return, so the stand-in takes the pessimistic reading: the host side of a copy belongs to
+// the copy until its stream is synchronized. A host-to-device copy reaches the device at once (later work on the
+// stream sees it) but keeps a snapshot of the source, which must still hold those bytes at the synchronize; a
+// device-to-host copy writes the host buffer only at the synchronize. Freeing host memory that a pending copy still
+// reads or writes (operator delete[], which JavaCPP's deallocators call) is a violation.
+
+struct HostCopy {
+    void* stream;
+    char* host;
+    size_t bytes;
+    bool toHost;
+    std::vector<char> data; // to device: the source as it was at the call; to host: what the device held then
+};
+
+std::vector<HostCopy> pendingCopies;
+std::atomic<size_t> pendingCount{0}; // read without the lock by operator delete[]
+
+/** Completes the pending copies of stream s (all streams if all). */
+void completeCopies(void* s, bool all) {
+    for (auto it = pendingCopies.begin(); it != pendingCopies.end();) {
+        if (!all && it->stream != s) { ++it; continue; }
+        if (it->toHost) {
+            std::memcpy(it->host, it->data.data(), it->bytes);
+        } else if (std::memcmp(it->host, it->data.data(), it->bytes) != 0) {
+            violation("cudaMemcpyAsync host-to-device: the " + std::to_string(it->bytes) + "-byte source at "
+                      + std::to_string((uintptr_t) it->host) + " changed before its stream was synchronized");
+        }
+        it = pendingCopies.erase(it);
+    }
+    pendingCount = pendingCopies.size();
+}
+
+/** Host memory at p is being freed: no pending copy may still use it. */
+void hostMemoryFreed(void* p) {
+    if (p == nullptr || pendingCount.load() == 0) return;
+    GUARD;
+    uintptr_t from = (uintptr_t) p, to = from + malloc_usable_size(p);
+    for (auto it = pendingCopies.begin(); it != pendingCopies.end();) {
+        uintptr_t a = (uintptr_t) it->host;
+        if (a < to && a + it->bytes > from) {
+            violation(std::string("host memory freed while a cudaMemcpyAsync ") + (it->toHost ? "to" : "from")
+                      + " it (" + std::to_string(it->bytes) + " bytes) may still be in flight: its stream was not synchronized");
+            it = pendingCopies.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    pendingCount = pendingCopies.size();
+}
+
 struct Report {
     ~Report() {
-        std::fprintf(stderr, "hostcuda EXIT: allocations %zu, streams %zu, cublas %zu, modules %zu, programs %zu, "
+        std::fprintf(stderr, "hostcuda EXIT: allocations %zu, copies %zu, streams %zu, cublas %zu, modules %zu, programs %zu, "
                      "cudnn %zu, rnn %zu, rnndata %zu, tensor %zu, dropout %zu, violations %d\n",
-                     allocations.size(), streams.live.size(), blasHandles.live.size(), modules.live.size(),
+                     allocations.size(), pendingCopies.size(), streams.live.size(), blasHandles.live.size(), modules.live.size(),
                      programs.live.size(), dnnHandles.live.size(), rnnDescs.live.size(), dataDescs.live.size(),
                      tensorDescs.live.size(), dropoutDescs.live.size(), violations);
+        pendingCount = 0; // pendingCopies is destroyed next: later frees must not look at it
     }
 } report;
 
@@ -136,7 +192,7 @@ bool fault(const char* function) {
 }
 
 size_t liveObjects() {
-    size_t n = allocations.size();
+    size_t n = allocations.size() + pendingCopies.size();
     for (Registry* r : {&streams, &blasHandles, &modules, &programs, &dnnHandles, &rnnDescs, &dataDescs, &tensorDescs, &dropoutDescs}) n += r->live.size();
     return n;
 }
@@ -266,6 +322,7 @@ int cudaStreamCreate(void** s) {
 int cudaStreamDestroy(void* s) {
     GUARD;
     if (!streams.remove(s, "cudaStreamDestroy")) return 400;
+    completeCopies(s, false); // the stream's work completes (later, on a GPU); its copies are settled here
     delete[] (char*) s;
     return 0;
 }
@@ -273,7 +330,9 @@ int cudaStreamDestroy(void* s) {
 int cudaStreamSynchronize(void* s) {
     GUARD;
     if (fault("cudaStreamSynchronize")) return 2;
-    return stream(s, "cudaStreamSynchronize") ? 0 : 400;
+    if (!stream(s, "cudaStreamSynchronize")) return 400;
+    completeCopies(s, false);
+    return 0;
 }
 
 int cudaMemcpyAsync(void* dst, const void* src, size_t bytes, int kind, void* s) {
@@ -289,6 +348,14 @@ int cudaMemcpyAsync(void* dst, const void* src, size_t bytes, int kind, void* s)
         default: violation("cudaMemcpyAsync: kind " + std::to_string(kind) + " (rnn4j names the direction)"); ok = false;
     }
     if (!ok) return 1;
+    if (kind == 1) {
+        pendingCopies.push_back(HostCopy{s, (char*) src, bytes, false, std::vector<char>((const char*) src, (const char*) src + bytes)});
+    } else if (kind == 2) {
+        pendingCopies.push_back(HostCopy{s, (char*) dst, bytes, true, std::vector<char>((const char*) src, (const char*) src + bytes)});
+        pendingCount = pendingCopies.size();
+        return 0; // the host buffer is written when the stream is synchronized
+    }
+    pendingCount = pendingCopies.size();
     std::memmove(dst, src, bytes);
     return 0;
 }
@@ -311,6 +378,15 @@ int cudaDeviceGetLimit(size_t* value, int limit) {
 }
 
 } // extern "C"
+
+/**
+ * Interposed (exported as _ZdaPv@GLIBCXX_3.4, see hostcuda.map): JavaCPP allocates host arrays with new[] and frees
+ * them with delete[], so this is where a staging buffer freed under a pending copy shows. Otherwise libstdc++'s.
+ */
+void operator delete[](void* p) noexcept {
+    hostMemoryFreed(p);
+    std::free(p);
+}
 
 // ============================================================ CUDA driver (libcuda.so.1): modules and launches
 
