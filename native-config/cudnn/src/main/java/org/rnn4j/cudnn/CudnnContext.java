@@ -9,9 +9,10 @@ import org.bytedeco.cuda.global.cudnn;
 import org.rnn4j.RnnSpec;
 
 /**
- * Everything one in-flight forward call mutates: a cuDNN handle bound to its own CUDA stream, the per-call
- * descriptors (x/y RNN data, h/c tensors) and growable device buffers. Used by one thread at a time (taken from and
- * returned to the prepared RNN's pool); closed once, by the prepared RNN's {@code release()}.
+ * Everything one in-flight forward call uses besides the shared weight space: a cuDNN handle bound to its own CUDA
+ * stream, its own RNN descriptor ({@link RnnDescriptor}), the per-call descriptors (x/y RNN data, h/c tensors) and
+ * growable device buffers. Used by one thread at a time (taken from and returned to the prepared RNN's pool);
+ * closed once, by the prepared RNN's {@code release()}.
  */
 final class CudnnContext implements AutoCloseable {
     final cudnnContext handle = new cudnnContext();
@@ -28,10 +29,20 @@ final class CudnnContext implements AutoCloseable {
     final DeviceBuffer cy = new DeviceBuffer("cy");
     final DeviceBuffer seqLengths = new DeviceBuffer("devSeqLengths");
     final DeviceBuffer workSpace = new DeviceBuffer("workspace");
+    /** This context's RNN descriptor; set last in the constructor. */
+    final RnnDescriptor rnn;
+    /** {@code cudnnGetRNNWeightSpaceSize} of {@link #rnn}. */
+    final long weightSpaceBytes;
     private int created; // how many of handle, stream, xDesc, yDesc, hDesc, cDesc exist, in that order
+    private RnnDescriptor rnnCreated;
 
-    /** Creates the handle on {@code device} (current for this thread), its stream and the descriptors. */
-    CudnnContext(int device, RnnSpec spec) {
+    /**
+     * Creates the handle on {@code device} (current for this thread), its stream and the descriptors, the RNN
+     * descriptor configured from {@code plan}. {@code sharedWeightSpaceBytes} is the size of the prepared weight
+     * space this context will read, which its descriptor must agree with; negative for the first context, whose
+     * descriptor the weight space is laid out with.
+     */
+    CudnnContext(int device, RnnSpec spec, CudnnPlan plan, long sharedWeightSpaceBytes) {
         try {
             CudaErrors.cuda(cudart.cudaSetDevice(device), "cudaSetDevice(" + device + ")", spec);
             CudaErrors.cudnn(cudnn.cudnnCreate(handle), "cudnnCreate", spec);
@@ -47,6 +58,10 @@ final class CudnnContext implements AutoCloseable {
             created = 5;
             CudaErrors.cudnn(cudnn.cudnnCreateTensorDescriptor(cDesc), "cudnnCreateTensorDescriptor (c)", spec);
             created = 6;
+            rnnCreated = new RnnDescriptor(handle, plan, spec);
+            weightSpaceBytes = rnnCreated.weightSpaceBytes(handle, spec);
+            if (sharedWeightSpaceBytes >= 0) RnnDescriptor.requireSameWeightSpace(sharedWeightSpaceBytes, weightSpaceBytes, spec);
+            rnn = rnnCreated;
         } catch (RuntimeException | Error e) {
             close();
             throw e;
@@ -58,6 +73,8 @@ final class CudnnContext implements AutoCloseable {
         // Pending work on our stream must finish before its buffers go.
         if (created >= 2) cudart.cudaStreamSynchronize(stream);
         for (DeviceBuffer b : new DeviceBuffer[] {x, y, hx, cx, hy, cy, seqLengths, workSpace}) b.close();
+        if (rnnCreated != null) rnnCreated.close();
+        rnnCreated = null;
         if (created >= 6) cudnn.cudnnDestroyTensorDescriptor(cDesc);
         if (created >= 5) cudnn.cudnnDestroyTensorDescriptor(hDesc);
         if (created >= 4) cudnn.cudnnDestroyRNNDataDescriptor(yDesc);

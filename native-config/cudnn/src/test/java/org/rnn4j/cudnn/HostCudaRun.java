@@ -88,9 +88,13 @@ public final class HostCudaRun {
     }
 
     // The stand-in's control channel (host_cuda.cpp): cudaDeviceSetLimit(FAULT, k) makes the k-th fallible call
-    // from then on fail once; cudaDeviceGetLimit(FAULT) reads 0 once it has fired, (LIVE) counts live objects.
+    // from then on fail once; cudaDeviceGetLimit(FAULT) reads 0 once it has fired, (LIVE) counts live objects;
+    // (DWELL, µs) keeps every cudnnRNNForward in flight longer, so that calls of different threads overlap;
+    // (VIOLATIONS) counts the misuse reported so far.
     private static final int FAULT = 0x52344A;
     private static final int LIVE = 0x52344B;
+    private static final int DWELL = 0x52344C;
+    private static final int VIOLATIONS = 0x52344D;
     private static final java.util.regex.Pattern STATUS =
             java.util.regex.Pattern.compile("cudaError[A-Za-z]+|CUDA_ERROR_[A-Z_]+|CUBLAS_STATUS_[A-Z_]+|NVRTC_ERROR_[A-Z_]+|CUDNN_STATUS_[A-Z_]+");
 
@@ -153,10 +157,15 @@ public final class HostCudaRun {
 
     private interface Check { double run() throws Exception; }
 
+    /** Runs one check; it fails on an exception, and also when the stand-in reported misuse while it ran. */
     private static void check(String name, RnnSpec spec, Check check) {
         String path = CudnnBackend.plan(spec).isNative() ? "native" : "composed";
         try {
-            System.out.println("PASS\t" + name + "\t" + path + "\t" + check.run());
+            long before = limit(VIOLATIONS);
+            double result = check.run();
+            long reported = limit(VIOLATIONS) - before;
+            if (reported > 0) throw new AssertionError(reported + " API misuse report(s) of the stand-in during this check (stderr: hostcuda VIOLATION)");
+            System.out.println("PASS\t" + name + "\t" + path + "\t" + result);
         } catch (Throwable t) {
             String m = String.valueOf(t).replace('\n', ' ').replace('\t', ' ');
             System.out.println("FAIL\t" + name + "\t" + path + "\t" + m);
@@ -226,9 +235,15 @@ public final class HostCudaRun {
         return count;
     }
 
+    /**
+     * 4 threads × 8 calls on one prepared RNN, each checked against the reference. Every cudnnRNNForward stays in
+     * flight 3 ms longer (DWELL), so calls of different threads overlap and the stand-in sees any handle or RNN
+     * descriptor two of them share.
+     */
     private static double concurrently(CudnnBackend cudnn, RnnSpec spec) throws Exception {
         RnnWeights w = RnnWeights.random(spec, 11);
         ExecutorService pool = Executors.newFixedThreadPool(4);
+        org.bytedeco.cuda.global.cudart.cudaDeviceSetLimit(DWELL, 3000);
         try (PreparedRnn p = cudnn.prepare(spec, w)) {
             List<Future<Double>> results = new ArrayList<>();
             for (int thread = 0; thread < 4; thread++) {
@@ -248,6 +263,7 @@ public final class HostCudaRun {
             return worst;
         } finally {
             pool.shutdown();
+            org.bytedeco.cuda.global.cudart.cudaDeviceSetLimit(DWELL, 0);
         }
     }
 

@@ -16,6 +16,7 @@
 #include <malloc.h>
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -25,6 +26,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -180,8 +182,13 @@ struct Report {
     }
 } report;
 
-/** Armed through cudaDeviceSetLimit(FAULT_LIMIT, k): the k-th fallible call from then on fails, once. */
-const int FAULT_LIMIT = 0x52344A, LIVE_LIMIT = 0x52344B;
+/**
+ * The tests' control values (cudaDeviceSetLimit / cudaDeviceGetLimit): FAULT arms the k-th fallible call from then
+ * on to fail, once; LIVE counts live objects; DWELL (µs) keeps each cudnnRNNForward in flight that much longer, with
+ * the lock released, so that concurrent use of one handle or RNN descriptor shows; VIOLATIONS counts the reports.
+ */
+const int FAULT_LIMIT = 0x52344A, LIVE_LIMIT = 0x52344B, DWELL_LIMIT = 0x52344C, VIOLATIONS_LIMIT = 0x52344D;
+long long dwellMicros = 0;
 long long faultAt = 0, faultCalls = 0;
 
 bool fault(const char* function) {
@@ -360,9 +367,10 @@ int cudaMemcpyAsync(void* dst, const void* src, size_t bytes, int kind, void* s)
     return 0;
 }
 
-/** The tests' control channel: arm a fault (FAULT_LIMIT), read whether it is still armed, or count live objects. */
+/** The tests' control channel (FAULT_LIMIT and the others above). */
 int cudaDeviceSetLimit(int limit, size_t value) {
     GUARD;
+    if (limit == DWELL_LIMIT) { dwellMicros = (long long) value; return 0; }
     if (limit != FAULT_LIMIT) { violation("cudaDeviceSetLimit: rnn4j sets no limit"); return 1; }
     faultAt = (long long) value;
     faultCalls = 0;
@@ -373,6 +381,7 @@ int cudaDeviceGetLimit(size_t* value, int limit) {
     GUARD;
     if (limit == FAULT_LIMIT) *value = (size_t) faultAt;
     else if (limit == LIVE_LIMIT) *value = liveObjects();
+    else if (limit == VIOLATIONS_LIMIT) *value = (size_t) violations;
     else { violation("cudaDeviceGetLimit: rnn4j reads no limit"); return 1; }
     return 0;
 }
@@ -826,11 +835,25 @@ const int FLOAT = 0, HALF = 2;
 const int RNN_RELU = 0, RNN_TANH = 1, LSTM = 2, GRU = 3;
 const int SEQ_MAJOR_UNPACKED = 0, SEQ_MAJOR_PACKED = 1, BATCH_MAJOR_UNPACKED = 2;
 
-struct Handle { void* stream = nullptr; };
+/**
+ * An object one call at a time may use: cuDNN documents its thread safety per handle (no handle used by two threads
+ * at once); for descriptors it documents nothing, and rnn4j reads that as the same rule. cudnnRNNForward marks its
+ * handle and RNN descriptor busy while it computes (with the lock released), and any other use meanwhile is reported.
+ */
+struct Busy { int calls = 0; };
+
+/** Reports use of o by another call while it is busy; true when it is idle. */
+bool idle(const Busy& o, const char* kind, const char* op) {
+    if (o.calls == 0) return true;
+    violation(std::string(op) + ": the " + kind + " is in use by a cudnnRNNForward on another thread at the same time");
+    return false;
+}
+
+struct Handle : Busy { void* stream = nullptr; };
 struct Dropout { bool set = false; float p = 0; };
 struct Tensor { bool set = false; int dataType = 0, nbDims = 0; int dims[8] = {}, strides[8] = {}; };
 struct RnnData { bool set = false; int dataType = 0, layout = 0, maxSeqLength = 0, batch = 0, vectorSize = 0; std::vector<int> lengths; double fill = 0; };
-struct Rnn {
+struct Rnn : Busy {
     bool set = false;
     int algo, cellMode, biasMode, dirMode, inputMode, dataType, mathPrec, mathType, inputSize, hiddenSize, projSize, numLayers;
     unsigned auxFlags;
@@ -1031,6 +1054,7 @@ int cudnnCreate(void** h) { GUARD; if (fault("cudnnCreate")) return EXECUTION_FA
 
 int cudnnDestroy(void* h) {
     GUARD;
+    if (dnnHandles.has(h) && !idle(*(Handle*) h, "handle", "cudnnDestroy")) return BAD_PARAM;
     if (!dnnHandles.remove(h, "cudnnDestroy")) return BAD_PARAM;
     delete (Handle*) h;
     return OK;
@@ -1040,7 +1064,7 @@ int cudnnSetStream(void* h, void* s) {
     GUARD;
     if (fault("cudnnSetStream")) return EXECUTION_FAILED;
     Handle* handle = live<Handle>(dnnHandles, h, "cudnnSetStream");
-    if (handle == nullptr || !stream(s, "cudnnSetStream")) return BAD_PARAM;
+    if (handle == nullptr || !idle(*handle, "handle", "cudnnSetStream") || !stream(s, "cudnnSetStream")) return BAD_PARAM;
     handle->stream = s;
     return OK;
 }
@@ -1105,6 +1129,7 @@ int cudnnCreateRNNDescriptor(void** d) { GUARD; if (fault("cudnnCreateRNNDescrip
 
 int cudnnDestroyRNNDescriptor(void* d) {
     GUARD;
+    if (rnnDescs.has(d) && !idle(*(Rnn*) d, "RNN descriptor", "cudnnDestroyRNNDescriptor")) return BAD_PARAM;
     if (!rnnDescs.remove(d, "cudnnDestroyRNNDescriptor")) return BAD_PARAM;
     delete (Rnn*) d;
     return OK;
@@ -1116,7 +1141,7 @@ int cudnnSetRNNDescriptor_v8(void* d, int algo, int cellMode, int biasMode, int 
     GUARD;
     if (fault("cudnnSetRNNDescriptor_v8")) return EXECUTION_FAILED;
     Rnn* r = live<Rnn>(rnnDescs, d, "cudnnSetRNNDescriptor_v8");
-    if (r == nullptr) return BAD_PARAM;
+    if (r == nullptr || !idle(*r, "RNN descriptor", "cudnnSetRNNDescriptor_v8")) return BAD_PARAM;
     Dropout* dd = live<Dropout>(dropoutDescs, dropout, "cudnnSetRNNDescriptor_v8 dropoutDesc");
     if (dd == nullptr || !dd->set) return BAD_PARAM;
     std::string why;
@@ -1138,7 +1163,7 @@ int cudnnSetRNNDescriptor_v8(void* d, int algo, int cellMode, int biasMode, int 
         violation("cudnnSetRNNDescriptor_v8: " + why);
         return BAD_PARAM;
     }
-    *r = Rnn{true, algo, cellMode, biasMode, dirMode, inputMode, dataType, mathPrec, mathType, inputSize, hiddenSize,
+    *r = Rnn{{}, true, algo, cellMode, biasMode, dirMode, inputMode, dataType, mathPrec, mathType, inputSize, hiddenSize,
              projSize, numLayers, auxFlags};
     return OK;
 }
@@ -1147,7 +1172,9 @@ int cudnnGetRNNWeightSpaceSize(void* h, void* d, size_t* size) {
     GUARD;
     if (fault("cudnnGetRNNWeightSpaceSize")) return EXECUTION_FAILED;
     Rnn* r = live<Rnn>(rnnDescs, d, "cudnnGetRNNWeightSpaceSize");
-    if (live<Handle>(dnnHandles, h, "cudnnGetRNNWeightSpaceSize") == nullptr || r == nullptr || !r->set) return BAD_PARAM;
+    Handle* handle = live<Handle>(dnnHandles, h, "cudnnGetRNNWeightSpaceSize");
+    if (handle == nullptr || r == nullptr || !r->set) return BAD_PARAM;
+    if (!idle(*handle, "handle", "cudnnGetRNNWeightSpaceSize") || !idle(*r, "RNN descriptor", "cudnnGetRNNWeightSpaceSize")) return BAD_PARAM;
     layoutOf(*r, size);
     return OK;
 }
@@ -1157,7 +1184,9 @@ int cudnnGetRNNWeightParams(void* h, void* d, int pseudoLayer, size_t weightSpac
     GUARD;
     if (fault("cudnnGetRNNWeightParams")) return EXECUTION_FAILED;
     Rnn* r = live<Rnn>(rnnDescs, d, "cudnnGetRNNWeightParams");
-    if (live<Handle>(dnnHandles, h, "cudnnGetRNNWeightParams") == nullptr || r == nullptr || !r->set) return BAD_PARAM;
+    Handle* handle = live<Handle>(dnnHandles, h, "cudnnGetRNNWeightParams");
+    if (handle == nullptr || r == nullptr || !r->set) return BAD_PARAM;
+    if (!idle(*handle, "handle", "cudnnGetRNNWeightParams") || !idle(*r, "RNN descriptor", "cudnnGetRNNWeightParams")) return BAD_PARAM;
     size_t total;
     auto regions = layoutOf(*r, &total);
     if (pseudoLayer < 0 || pseudoLayer >= r->numLayers * r->dirs() || linLayerID < 0 || linLayerID >= r->ids()) {
@@ -1233,7 +1262,9 @@ int cudnnGetRNNTempSpaceSizes(void* h, void* d, int fwdMode, void* xDesc, size_t
     if (fault("cudnnGetRNNTempSpaceSizes")) return EXECUTION_FAILED;
     Rnn* r = live<Rnn>(rnnDescs, d, "cudnnGetRNNTempSpaceSizes");
     RnnData* x = live<RnnData>(dataDescs, xDesc, "cudnnGetRNNTempSpaceSizes xDesc");
-    if (live<Handle>(dnnHandles, h, "cudnnGetRNNTempSpaceSizes") == nullptr || r == nullptr || x == nullptr || !r->set || !x->set) return BAD_PARAM;
+    Handle* handle = live<Handle>(dnnHandles, h, "cudnnGetRNNTempSpaceSizes");
+    if (handle == nullptr || r == nullptr || x == nullptr || !r->set || !x->set) return BAD_PARAM;
+    if (!idle(*handle, "handle", "cudnnGetRNNTempSpaceSizes") || !idle(*r, "RNN descriptor", "cudnnGetRNNTempSpaceSizes")) return BAD_PARAM;
     if (fwdMode != 0 && fwdMode != 1) return BAD_PARAM;
     if (work) *work = workspaceBytes(*r, *x);
     if (reserve) *reserve = fwdMode == 0 ? 0 : workspaceBytes(*r, *x);
@@ -1244,7 +1275,7 @@ int cudnnRNNForward(void* h, void* d, int fwdMode, const int* devSeqLengths, voi
                     void* y, void* hDesc, const void* hx, void* hy, void* cDesc, const void* cx, void* cy,
                     size_t weightSpaceSize, const void* weightSpace, size_t workSpaceSize, void* workSpace,
                     size_t reserveSpaceSize, void* reserveSpace) {
-    GUARD;
+    std::unique_lock<std::recursive_mutex> guard(lock);
     if (fault("cudnnRNNForward")) return EXECUTION_FAILED;
     Handle* handle = live<Handle>(dnnHandles, h, "cudnnRNNForward");
     Rnn* r = live<Rnn>(rnnDescs, d, "cudnnRNNForward");
@@ -1252,6 +1283,7 @@ int cudnnRNNForward(void* h, void* d, int fwdMode, const int* devSeqLengths, voi
     RnnData* yd = live<RnnData>(dataDescs, yDesc, "cudnnRNNForward yDesc");
     Tensor* hd = live<Tensor>(tensorDescs, hDesc, "cudnnRNNForward hDesc");
     if (!handle || !r || !xd || !yd || !hd || !r->set || !xd->set || !yd->set) return BAD_PARAM;
+    if (!idle(*handle, "handle", "cudnnRNNForward") || !idle(*r, "RNN descriptor", "cudnnRNNForward")) return BAD_PARAM;
     if (!stream(handle->stream, "cudnnRNNForward (the handle's stream)")) return BAD_PARAM;
     if (fwdMode != 0) { violation("cudnnRNNForward: the stand-in runs CUDNN_FWD_MODE_INFERENCE only"); return NOT_SUPPORTED; }
     int LD = r->numLayers * r->dirs(), N = xd->batch, S = r->projSize, H = r->hiddenSize;
@@ -1289,7 +1321,19 @@ int cudnnRNNForward(void* h, void* d, int fwdMode, const int* devSeqLengths, voi
     (void) reserveSpaceSize;
     (void) reserveSpace;
     if (!ok) return BAD_PARAM;
-    forward(*r, *xd, *yd, x, y, hx, hy, cx, cy, (const unsigned char*) weightSpace, workSpace, work);
+    // Computed on copies of the descriptors with the lock released, the handle and RNN descriptor marked busy:
+    // a call of another thread on either meanwhile is reported (see Busy).
+    Rnn rnn = *r;
+    RnnData xdata = *xd, ydata = *yd;
+    handle->calls++;
+    r->calls++;
+    long long dwell = dwellMicros;
+    guard.unlock();
+    forward(rnn, xdata, ydata, x, y, hx, hy, cx, cy, (const unsigned char*) weightSpace, workSpace, work);
+    if (dwell > 0) std::this_thread::sleep_for(std::chrono::microseconds(dwell));
+    guard.lock();
+    handle->calls--;
+    r->calls--;
     return OK;
 }
 
