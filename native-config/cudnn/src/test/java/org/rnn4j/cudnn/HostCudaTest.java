@@ -42,7 +42,8 @@ class HostCudaTest {
 
     @Test
     void theBackendProbedAvailableAndRanTheWholeGridOnBothPaths() {
-        assertTrue(grid.stdout().stream().anyMatch(l -> l.startsWith("PROBE\ttrue\t") && l.contains("rnn4j host stand-in")),
+        assertTrue(grid.stdout().stream().anyMatch(l -> l.startsWith("PROBE\ttrue\t") && l.contains("GPU 0 (rnn4j host stand-in) of 1, "
+                        + "driver 13.0, CUDA runtime 13.1, NVRTC 13.1, cuDNN 9.19.0 for CUDA 13.0")),
                 "probe line: " + grid.stdout().stream().filter(l -> l.startsWith("PROBE")).findFirst().orElse("(none)") + "\n" + grid.stderr());
         List<String[]> lines = results();
         assertEquals(CaseGrid.f32().size() + CaseGrid.f16().size() + 9, lines.size(), "checks reported");
@@ -84,6 +85,27 @@ class HostCudaTest {
             assertTrue(out.contains("PASS nvrtc " + kernel + " compute_121 (PTX, JIT-compiled by the driver)"), out);
         }
         assertFalseViolations(self);
+    }
+
+    @Test
+    void aCudnnBuiltForCuda12IsRefusedByTheProbeWithTheFix() throws Exception {
+        String probe = probeWith(Map.of("RNN4J_HOSTCUDA_CUDNN_CUDART", "12090"));
+        assertTrue(probe.contains("cuDNN 9.19.0 for CUDA 12.9 found, but that cuDNN was built for CUDA 12.9") && probe.contains("cudnn9-cuda-13"), probe);
+    }
+
+    @Test
+    void aDriverForCuda12IsNamedByTheProbeWithTheFix() throws Exception {
+        String probe = probeWith(Map.of("RNN4J_HOSTCUDA_DRIVER", "12080"));
+        assertTrue(probe.contains("the NVIDIA driver supports CUDA 12.8") && probe.contains("update the NVIDIA driver"), probe);
+    }
+
+    /** The probe line of GpuSelfCheck on the stand-in configured by {@code env}; it must report unavailable (exit 2). */
+    private static String probeWith(Map<String, String> env) throws Exception {
+        HostCuda.Result r = HostCuda.run(env, GpuSelfCheck.class, 120);
+        String out = String.join("\n", r.stdout());
+        assertEquals(2, r.exitCode(), "GpuSelfCheck exit status (2: unavailable)\n" + out + "\n" + r.stderr());
+        assertFalseViolations(r);
+        return r.stdout().stream().filter(l -> l.startsWith("probe: unavailable: ")).findFirst().orElse("(no unavailable probe line) " + out);
     }
 
     private static List<String[]> results() {

@@ -60,6 +60,7 @@ const int DRIVER_VERSION = envInt("RNN4J_HOSTCUDA_DRIVER", 13000);   // cuDriver
 const int RUNTIME_VERSION = envInt("RNN4J_HOSTCUDA_RUNTIME", 13010); // cudaRuntimeGetVersion [13010]
 const int NVRTC_VERSION = 13010;                                     // nvrtcVersion: 13.1
 const int DEVICE_ARCH = envInt("RNN4J_HOSTCUDA_ARCH", 90);          // compute capability, 10·major + minor [90]
+const int CUDNN_CUDART = envInt("RNN4J_HOSTCUDA_CUDNN_CUDART", 13000); // cudnnGetCudartVersion [13000]
 /** What nvrtcGetSupportedArchs reports (ascending), in the shape of NVRTC 13's list. */
 const std::vector<int> NVRTC_ARCHS = {75, 80, 86, 87, 89, 90, 100, 103, 110, 120, 121};
 
@@ -258,7 +259,12 @@ double stored(double v, bool half) { return half ? halfToFloat(floatToHalf((floa
 
 extern "C" {
 
-int cudaGetDeviceCount(int* count) { *count = 1; return 0; }
+/** A runtime of a newer major than the driver finds no device: cudaErrorInsufficientDriver, as CUDA reports it. */
+int cudaGetDeviceCount(int* count) {
+    if (DRIVER_VERSION / 1000 < RUNTIME_VERSION / 1000) { *count = 0; return 35; }
+    *count = 1;
+    return 0;
+}
 
 int cudaSetDevice(int device) {
     GUARD;
@@ -288,6 +294,7 @@ const char* cudaGetErrorName(int error) {
         case 0: return "cudaSuccess";
         case 1: return "cudaErrorInvalidValue";
         case 2: return "cudaErrorMemoryAllocation";
+        case 35: return "cudaErrorInsufficientDriver";
         case 101: return "cudaErrorInvalidDevice";
         case 400: return "cudaErrorInvalidResourceHandle";
         default: return "cudaErrorUnknown";
@@ -1039,6 +1046,8 @@ template <class T> T* live(Registry& reg, void* p, const char* op) {
 extern "C" {
 
 size_t cudnnGetVersion() { return 91900; }
+
+size_t cudnnGetCudartVersion() { return (size_t) CUDNN_CUDART; }
 
 const char* cudnnGetErrorString(int status) {
     switch (status) {
