@@ -34,6 +34,7 @@ final class CudaGpuOps implements GpuOps {
     private final List<Pointer> staging = new ArrayList<>();
     /** Downloads to hand to the caller's arrays once the stream is synchronized. */
     private final List<Runnable> delivered = new ArrayList<>();
+    private final int device;
     private int created; // 1: stream, 2: cuBLAS handle
 
     /** Device memory of 4-byte elements; the address is read at use, so a scratch slot may grow between calls. */
@@ -42,6 +43,7 @@ final class CudaGpuOps implements GpuOps {
     CudaGpuOps(int device, CudaKernels kernels, RnnSpec spec) {
         this.spec = spec;
         this.kernels = kernels;
+        this.device = device;
         try {
             CudaErrors.cuda(cudart.cudaSetDevice(device), "cudaSetDevice(" + device + ")", spec);
             CudaErrors.cuda(cudart.cudaStreamCreate(stream), "cudaStreamCreate", spec);
@@ -187,6 +189,8 @@ final class CudaGpuOps implements GpuOps {
 
     @Override
     public void close() {
+        // The stream, handle and scratch belong to our device; the closing thread may have another one current.
+        if (created >= 1 || !scratch.isEmpty()) cudart.cudaSetDevice(device);
         if (created >= 1) cudart.cudaStreamSynchronize(stream);
         delivered.clear();
         freeStaging();

@@ -18,7 +18,7 @@ import org.rnn4j.RnnSpec;
  * images are cached) — a cubin for the device's architecture, or PTX the driver JIT-compiles where NVRTC does not
  * know the device ({@link KernelTarget}) — and each instance loads the modules into the device's primary context
  * and looks up the entry points. Functions are read-only after construction and may be launched from any thread
- * that has the device current; {@link #close()} unloads the modules, once.
+ * that has the device current; {@link #close()} unloads the modules, once, with the device made current first.
  */
 final class CudaKernels implements AutoCloseable {
     private static final Map<String, byte[]> IMAGES = new ConcurrentHashMap<>(); // "file@sm_XY" → cubin or PTX
@@ -99,6 +99,8 @@ final class CudaKernels implements AutoCloseable {
 
     @Override
     public void close() {
+        // cuModuleUnload unloads from the current context: the closing thread may have another device current.
+        if (!modules.isEmpty()) cudart.cudaSetDevice(device);
         functions.clear();
         for (CUmod_st m : List.copyOf(modules.values())) cudart.cuModuleUnload(m);
         modules.clear();

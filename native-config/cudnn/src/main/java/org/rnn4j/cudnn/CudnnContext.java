@@ -33,8 +33,16 @@ final class CudnnContext implements AutoCloseable {
     final RnnDescriptor rnn;
     /** {@code cudnnGetRNNWeightSpaceSize} of {@link #rnn}. */
     final long weightSpaceBytes;
+    private final int device;
     private int created; // how many of handle, stream, xDesc, yDesc, hDesc, cDesc exist, in that order
     private RnnDescriptor rnnCreated;
+
+    /**
+     * NVIDIA's cuDNN guide: where threads create their own handles, the first cudnnCreate of the process should be
+     * made alone (synchronously) before the others. Guards that first creation; later ones do not wait.
+     */
+    private static final Object FIRST_HANDLE = new Object();
+    private static volatile boolean firstHandleCreated;
 
     /**
      * Creates the handle on {@code device} (current for this thread), its stream and the descriptors, the RNN
@@ -43,9 +51,10 @@ final class CudnnContext implements AutoCloseable {
      * descriptor the weight space is laid out with.
      */
     CudnnContext(int device, RnnSpec spec, CudnnPlan plan, long sharedWeightSpaceBytes) {
+        this.device = device;
         try {
             CudaErrors.cuda(cudart.cudaSetDevice(device), "cudaSetDevice(" + device + ")", spec);
-            CudaErrors.cudnn(cudnn.cudnnCreate(handle), "cudnnCreate", spec);
+            CudaErrors.cudnn(createHandle(handle), "cudnnCreate", spec);
             created = 1;
             CudaErrors.cuda(cudart.cudaStreamCreate(stream), "cudaStreamCreate", spec);
             created = 2;
@@ -68,8 +77,20 @@ final class CudnnContext implements AutoCloseable {
         }
     }
 
+    /** {@code cudnnCreate}, the process's first one under {@link #FIRST_HANDLE}. */
+    private static int createHandle(cudnnContext handle) {
+        if (firstHandleCreated) return cudnn.cudnnCreate(handle);
+        synchronized (FIRST_HANDLE) {
+            int status = cudnn.cudnnCreate(handle);
+            if (status == 0) firstHandleCreated = true;
+            return status;
+        }
+    }
+
     @Override
     public void close() {
+        // Everything here belongs to our device; the closing thread may have another one current.
+        if (created >= 1) cudart.cudaSetDevice(device);
         // Pending work on our stream must finish before its buffers go.
         if (created >= 2) cudart.cudaStreamSynchronize(stream);
         for (DeviceBuffer b : new DeviceBuffer[] {x, y, hx, cx, hy, cy, seqLengths, workSpace}) b.close();

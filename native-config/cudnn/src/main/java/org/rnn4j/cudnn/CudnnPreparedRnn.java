@@ -189,6 +189,9 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
 
     @Override
     protected void release() {
+        // The weight space and contexts belong to our device; the closing thread may have another one current (each
+        // context and the composed twin also make their device current before they free anything).
+        cudart.cudaSetDevice(device);
         try {
             synchronized (this) {
                 if (nanExact != null) nanExact.close();

@@ -108,6 +108,41 @@ class HostCudaTest {
         return r.stdout().stream().filter(l -> l.startsWith("probe: unavailable: ")).findFirst().orElse("(no unavailable probe line) " + out);
     }
 
+    private static HostCuda.Result secondDevice;
+
+    /** HostCudaRun's second-device scenario, run once, in a JVM of its own, on a stand-in with 2 devices. */
+    private static synchronized HostCuda.Result secondDevice() throws Exception {
+        if (secondDevice == null) {
+            secondDevice = HostCuda.run(Map.of("RNN4J_HOSTCUDA_DEVICES", "2"), HostCudaRun.class, 300, HostCudaRun.SECOND_DEVICE);
+        }
+        return secondDevice;
+    }
+
+    private static void assertPassed(HostCuda.Result r, String check) {
+        String line = r.stdout().stream().filter(l -> l.contains("\t" + check + "\t")).findFirst()
+                .orElseThrow(() -> new AssertionError("no line for '" + check + "':\n" + String.join("\n", r.stdout()) + "\n" + r.stderr()));
+        assertTrue(line.startsWith("PASS\t"), line + "\n" + r.stderr().lines()
+                .filter(l -> l.startsWith("hostcuda VIOLATION")).collect(Collectors.joining("\n")));
+    }
+
+    @Test
+    void theFirstCudnnHandleIsCreatedAloneWhenFourThreadsPrepareAtOnce() throws Exception {
+        HostCuda.Result r = secondDevice();
+        assertTrue(r.stdout().stream().anyMatch(l -> l.startsWith("PROBE\ttrue\tavailable (GPU 1 (rnn4j host stand-in) of 2")),
+                String.join("\n", r.stdout()) + "\n" + r.stderr());
+        assertPassed(r, "4 threads prepare and run as the process's first cuDNN use");
+    }
+
+    @Test
+    void closingOnAnotherThreadReleasesEverythingOnTheRnnsDevice() throws Exception {
+        HostCuda.Result r = secondDevice();
+        assertPassed(r, "a composed RNN prepared and run on another thread");
+        assertPassed(r, "every RNN closed on a thread that never made device 1 current");
+        assertEquals(0, r.exitCode(), "child exit status; stderr:\n" + r.stderr());
+        assertFalseViolations(r);
+        assertAllFreed(r);
+    }
+
     private static List<String[]> results() {
         return grid.stdout().stream().filter(l -> l.startsWith("PASS\t") || l.startsWith("FAIL\t"))
                 .map(l -> l.split("\t", 4)).collect(Collectors.toList());

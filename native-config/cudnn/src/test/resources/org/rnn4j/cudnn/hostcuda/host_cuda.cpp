@@ -61,12 +61,20 @@ const int RUNTIME_VERSION = envInt("RNN4J_HOSTCUDA_RUNTIME", 13010); // cudaRunt
 const int NVRTC_VERSION = 13010;                                     // nvrtcVersion: 13.1
 const int DEVICE_ARCH = envInt("RNN4J_HOSTCUDA_ARCH", 90);          // compute capability, 10·major + minor [90]
 const int CUDNN_CUDART = envInt("RNN4J_HOSTCUDA_CUDNN_CUDART", 13000); // cudnnGetCudartVersion [13000]
+const int DEVICE_COUNT = envInt("RNN4J_HOSTCUDA_DEVICES", 1);       // cudaGetDeviceCount, all alike [1]
+/**
+ * The calling thread's current device (cudaSetDevice; 0 until then, as in CUDA). Streams, handles, modules and
+ * allocations belong to the device current at their creation and must be destroyed with it current: cuModuleUnload
+ * documents unloading "from the current context", and rnn4j holds the other frees to the same rule.
+ */
+thread_local int currentDevice = 0;
 /** What nvrtcGetSupportedArchs reports (ascending), in the shape of NVRTC 13's list. */
 const std::vector<int> NVRTC_ARCHS = {75, 80, 86, 87, 89, 90, 100, 103, 110, 120, 121};
 
 // ---- device memory: host heap blocks, tracked ----
 
 std::map<uintptr_t, size_t> allocations; // base → bytes
+std::map<uintptr_t, int> allocationDevice; // base → device current at cudaMalloc
 
 /** The allocation holding [p, p + bytes), or false. */
 bool onDevice(const void* p, size_t bytes) {
@@ -104,20 +112,30 @@ bool host(const void* p, size_t bytes, const std::string& what) {
 
 struct Registry {
     const char* kind;
+    bool perDevice; // belongs to a device (stream, handle, module), not just to the host (descriptor, program)
     std::set<void*> live;
     long created = 0;
-    void* add(void* p) { live.insert(p); created++; return p; }
+    std::map<void*, int> device; // the device current at creation
+    void* add(void* p) { live.insert(p); created++; device[p] = currentDevice; return p; }
     bool has(const void* p) const { return live.count(const_cast<void*>(p)) != 0; }
     bool remove(void* p, const std::string& op) {
+        auto d = device.find(p);
+        if (d != device.end()) {
+            if (perDevice && d->second != currentDevice) {
+                violation(op + ": " + kind + " of device " + std::to_string(d->second) + " destroyed while device "
+                          + std::to_string(currentDevice) + " is current on this thread (cudaSetDevice first)");
+            }
+            device.erase(d);
+        }
         if (live.erase(p)) return true;
         violation(op + ": " + kind + " " + std::to_string((uintptr_t) p) + " is not alive (destroyed twice, or never created)");
         return false;
     }
 };
 
-Registry streams{"stream"}, blasHandles{"cuBLAS handle"}, modules{"module"}, programs{"NVRTC program"},
-        dnnHandles{"cuDNN handle"}, rnnDescs{"RNN descriptor"}, dataDescs{"RNN data descriptor"},
-        tensorDescs{"tensor descriptor"}, dropoutDescs{"dropout descriptor"};
+Registry streams{"stream", true}, blasHandles{"cuBLAS handle", true}, modules{"module", true},
+        programs{"NVRTC program", false}, dnnHandles{"cuDNN handle", true}, rnnDescs{"RNN descriptor", false},
+        dataDescs{"RNN data descriptor", false}, tensorDescs{"tensor descriptor", false}, dropoutDescs{"dropout descriptor", false};
 
 // ---- asynchronous copies between device and pageable host memory ----
 //
@@ -262,20 +280,20 @@ extern "C" {
 /** A runtime of a newer major than the driver finds no device: cudaErrorInsufficientDriver, as CUDA reports it. */
 int cudaGetDeviceCount(int* count) {
     if (DRIVER_VERSION / 1000 < RUNTIME_VERSION / 1000) { *count = 0; return 35; }
-    *count = 1;
+    *count = DEVICE_COUNT;
     return 0;
 }
 
 int cudaSetDevice(int device) {
     GUARD;
     if (fault("cudaSetDevice")) return 2;
-    if (device == 0) return 0;
-    violation("cudaSetDevice(" + std::to_string(device) + "): the stand-in has device 0 only");
+    if (device >= 0 && device < DEVICE_COUNT) { currentDevice = device; return 0; }
+    violation("cudaSetDevice(" + std::to_string(device) + "): the stand-in has " + std::to_string(DEVICE_COUNT) + " device(s)");
     return 101; // cudaErrorInvalidDevice
 }
 
 int cudaGetDeviceProperties(void* prop, int device) {
-    if (device != 0) return 101;
+    if (device < 0 || device >= DEVICE_COUNT) return 101;
     // cudaDeviceProp of CUDA 13: char name[256] at 0, int major at 360, int minor at 364 (offsets of the header).
     std::memset(prop, 0, 256);
     std::strcpy((char*) prop, "rnn4j host stand-in");
@@ -309,6 +327,7 @@ int cudaMalloc(void** p, size_t bytes) {
     if (block == nullptr) return 2;
     std::memset(block, 0xff, bytes); // NaN in float and in half: what nobody wrote shows
     allocations[(uintptr_t) block] = bytes;
+    allocationDevice[(uintptr_t) block] = currentDevice;
     *p = block;
     return 0;
 }
@@ -321,8 +340,14 @@ int cudaFree(void* p) {
         violation("cudaFree(" + std::to_string((uintptr_t) p) + "): not the start of a live allocation (double free?)");
         return 1;
     }
+    int owner = allocationDevice[(uintptr_t) p];
+    if (owner != currentDevice) {
+        violation("cudaFree(" + std::to_string((uintptr_t) p) + "): memory of device " + std::to_string(owner)
+                  + " freed while device " + std::to_string(currentDevice) + " is current on this thread (cudaSetDevice first)");
+    }
     std::free(p);
     allocations.erase(it);
+    allocationDevice.erase((uintptr_t) p);
     return 0;
 }
 
@@ -1059,7 +1084,31 @@ const char* cudnnGetErrorString(int status) {
     }
 }
 
-int cudnnCreate(void** h) { GUARD; if (fault("cudnnCreate")) return EXECUTION_FAILED; *h = dnnHandles.add(new Handle()); return OK; }
+/**
+ * NVIDIA's cuDNN guide: when threads create their own handles, make one synchronous cudnnCreate first. The stand-in
+ * keeps the process's first cudnnCreate running 50 ms (lock released) and reports any other cudnnCreate meanwhile.
+ */
+bool firstHandleCreated = false;
+int handlesBeingCreated = 0;
+
+int cudnnCreate(void** h) {
+    std::unique_lock<std::recursive_mutex> guard(lock);
+    if (fault("cudnnCreate")) return EXECUTION_FAILED;
+    if (!firstHandleCreated && handlesBeingCreated > 0) {
+        violation("cudnnCreate: called while the process's first cudnnCreate is still running on another thread "
+                  "(create the first handle synchronously, then one per thread)");
+    }
+    handlesBeingCreated++;
+    if (!firstHandleCreated) {
+        guard.unlock();
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        guard.lock();
+    }
+    handlesBeingCreated--;
+    firstHandleCreated = true;
+    *h = dnnHandles.add(new Handle());
+    return OK;
+}
 
 int cudnnDestroy(void* h) {
     GUARD;
