@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /** What NVRTC compiles the kernels to: a cubin for the device's own architecture, PTX only where NVRTC lacks it. */
 class KernelTargetTest {
-    /** The shape of NVRTC 13's nvrtcGetSupportedArchs list. */
-    private static final int[] NVRTC_13 = {75, 80, 86, 87, 89, 90, 100, 103, 110, 120, 121};
+    /** The architectures of CUDA 13.0 (nvcc --list-gpu-code), the shape of NVRTC 13's nvrtcGetSupportedArchs list. */
+    private static final int[] NVRTC_13 = {75, 80, 86, 87, 88, 89, 90, 100, 103, 110, 120, 121};
 
     @Test
     void aDeviceNvrtcSupportsGetsACubinForItsOwnArchitecture() {
@@ -25,7 +25,7 @@ class KernelTargetTest {
 
     @Test
     void anArchitectureMissingFromTheListFallsBackToPtxBelowItNotAbove() {
-        assertEquals(new KernelTarget(87, false), KernelTarget.choose(88, NVRTC_13));
+        assertEquals(new KernelTarget(100, false), KernelTarget.choose(101, NVRTC_13));
         assertEquals(new KernelTarget(90, false), KernelTarget.choose(95, new int[] {121, 90, 80})); // order does not matter
     }
 

@@ -68,8 +68,8 @@ const int DEVICE_COUNT = envInt("RNN4J_HOSTCUDA_DEVICES", 1);       // cudaGetDe
  * documents unloading "from the current context", and rnn4j holds the other frees to the same rule.
  */
 thread_local int currentDevice = 0;
-/** What nvrtcGetSupportedArchs reports (ascending), in the shape of NVRTC 13's list. */
-const std::vector<int> NVRTC_ARCHS = {75, 80, 86, 87, 89, 90, 100, 103, 110, 120, 121};
+/** What nvrtcGetSupportedArchs reports (ascending): the architectures of CUDA 13.0 (nvcc --list-gpu-code). */
+const std::vector<int> NVRTC_ARCHS = {75, 80, 86, 87, 88, 89, 90, 100, 103, 110, 120, 121};
 
 // ---- device memory: host heap blocks, tracked ----
 
