@@ -48,9 +48,15 @@ final class CudaDevice implements GpuDevice {
         return new CudaGpuOps.DeviceArray(memory, count);
     }
 
-    /** cudaFree waits for the device, so no queued work can still read the buffer. */
+    /**
+     * cudaFree waits for the device, so no queued work can still read the buffer. The releasing thread may have
+     * another device current: ours first.
+     */
     @Override
-    public void release(GpuOps.Buffer buffer) { ((CudaGpuOps.DeviceArray) buffer).memory().close(); }
+    public void release(GpuOps.Buffer buffer) {
+        cudart.cudaSetDevice(index);
+        ((CudaGpuOps.DeviceArray) buffer).memory().close();
+    }
 
     /** The CUDA device is per host thread: make ours current before any call on this thread. */
     @Override

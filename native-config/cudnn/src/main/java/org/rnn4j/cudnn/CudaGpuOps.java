@@ -1,6 +1,8 @@
 package org.rnn4j.cudnn;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.bytedeco.cuda.cublas.cublasContext;
 import org.bytedeco.cuda.cudart.CUstream_st;
@@ -17,7 +19,8 @@ import org.rnn4j.RnnSpec;
 /**
  * {@link GpuOps} on a CUDA device: its own stream, a cuBLAS handle bound to it, and scratch buffers that grow to the
  * largest call. One instance per in-flight call (pooled by {@link ComposedPreparedRnn}); the device must be current
- * on the calling thread. {@link #close()} waits for the stream and frees everything, once.
+ * on the calling thread. Host staging of the copies lives until the stream has been synchronized ({@link #finish}).
+ * {@link #close()} waits for the stream and frees everything, once.
  */
 final class CudaGpuOps implements GpuOps {
     private static final int BLOCK = 256;
@@ -27,6 +30,11 @@ final class CudaGpuOps implements GpuOps {
     private final cublasContext blas = new cublasContext();
     private final CUstream_st stream = new CUstream_st();
     private final Map<String, DeviceBuffer> scratch = new HashMap<>();
+    /** Pageable host buffers of queued copies: the stream may read or write them until it is synchronized. */
+    private final List<Pointer> staging = new ArrayList<>();
+    /** Downloads to hand to the caller's arrays once the stream is synchronized. */
+    private final List<Runnable> delivered = new ArrayList<>();
+    private final int device;
     private int created; // 1: stream, 2: cuBLAS handle
 
     /** Device memory of 4-byte elements; the address is read at use, so a scratch slot may grow between calls. */
@@ -35,6 +43,7 @@ final class CudaGpuOps implements GpuOps {
     CudaGpuOps(int device, CudaKernels kernels, RnnSpec spec) {
         this.spec = spec;
         this.kernels = kernels;
+        this.device = device;
         try {
             CudaErrors.cuda(cudart.cudaSetDevice(device), "cudaSetDevice(" + device + ")", spec);
             CudaErrors.cuda(cudart.cudaStreamCreate(stream), "cudaStreamCreate", spec);
@@ -60,28 +69,31 @@ final class CudaGpuOps implements GpuOps {
     @Override
     public Buffer scratchInts(String slot, long count) { return scratch(slot, count); }
 
+    // CUDA documents cudaMemcpyAsync between device and pageable host memory as "might be synchronous", not as done
+    // with the host buffer on return: each staging buffer is kept until finish() has synchronized the stream.
+
     @Override
     public void upload(float[] src, Ref dst) {
-        try (FloatPointer host = new FloatPointer(src)) {
-            // From pageable memory the copy is staged before cudaMemcpyAsync returns, so the host buffer may go.
-            memcpy(address(dst), host, 4L * src.length, cudart.cudaMemcpyHostToDevice, "upload");
-        }
+        FloatPointer host = stage(new FloatPointer(src));
+        memcpy(address(dst), host, 4L * src.length, cudart.cudaMemcpyHostToDevice, "upload");
     }
 
     @Override
     public void upload(int[] src, Ref dst) {
-        try (IntPointer host = new IntPointer(src)) {
-            memcpy(address(dst), host, 4L * src.length, cudart.cudaMemcpyHostToDevice, "upload");
-        }
+        IntPointer host = stage(new IntPointer(src));
+        memcpy(address(dst), host, 4L * src.length, cudart.cudaMemcpyHostToDevice, "upload");
     }
 
     @Override
     public void download(Ref src, float[] dst) {
-        try (FloatPointer host = new FloatPointer(dst.length)) {
-            memcpy(host, address(src), 4L * dst.length, cudart.cudaMemcpyDeviceToHost, "download");
-            finish();
-            host.get(dst);
-        }
+        FloatPointer host = stage(new FloatPointer(dst.length));
+        memcpy(host, address(src), 4L * dst.length, cudart.cudaMemcpyDeviceToHost, "download");
+        delivered.add(() -> host.get(dst));
+    }
+
+    private <P extends Pointer> P stage(P host) {
+        staging.add(host);
+        return host;
     }
 
     @Override
@@ -137,9 +149,27 @@ final class CudaGpuOps implements GpuOps {
         return params;
     }
 
+    /**
+     * Synchronizes the stream, then fills the arrays of the downloads and frees the staging buffers. When the
+     * synchronize fails, the downloads are dropped (their arrays stay as they were) but the staging buffers are kept
+     * for the next successful synchronize or {@link #close()}: the stream's copies may still be using them.
+     */
     @Override
     public void finish() {
-        CudaErrors.cuda(cudart.cudaStreamSynchronize(stream), "cudaStreamSynchronize", spec);
+        try {
+            CudaErrors.cuda(cudart.cudaStreamSynchronize(stream), "cudaStreamSynchronize", spec);
+        } catch (RuntimeException | Error e) {
+            delivered.clear();
+            throw e;
+        }
+        for (Runnable r : delivered) r.run();
+        delivered.clear();
+        freeStaging();
+    }
+
+    private void freeStaging() {
+        for (Pointer p : staging) p.close();
+        staging.clear();
     }
 
     private void memcpy(Pointer dst, Pointer src, long bytes, int kind, String what) {
@@ -159,7 +189,11 @@ final class CudaGpuOps implements GpuOps {
 
     @Override
     public void close() {
+        // The stream, handle and scratch belong to our device; the closing thread may have another one current.
+        if (created >= 1 || !scratch.isEmpty()) cudart.cudaSetDevice(device);
         if (created >= 1) cudart.cudaStreamSynchronize(stream);
+        delivered.clear();
+        freeStaging();
         for (DeviceBuffer b : scratch.values()) b.close();
         scratch.clear();
         if (created >= 2) cublas.cublasDestroy_v2(blas);

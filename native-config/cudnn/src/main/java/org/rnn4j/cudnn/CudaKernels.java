@@ -10,35 +10,40 @@ import org.bytedeco.cuda.cudart.CUmod_st;
 import org.bytedeco.cuda.cudart.cudaDeviceProp;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.javacpp.BytePointer;
+import org.rnn4j.BackendUnavailableException;
 import org.rnn4j.RnnSpec;
 
 /**
- * The composed path's kernels loaded on one device: NVRTC compiles each source once per process and compute
- * capability (the PTX is cached), and each instance loads the modules into the device's primary context and looks up
- * the entry points. Functions are read-only after construction and may be launched from any thread that has the
- * device current; {@link #close()} unloads the modules, once.
+ * The composed path's kernels loaded on one device: NVRTC compiles each source once per process and target (the
+ * images are cached) — a cubin for the device's architecture, or PTX the driver JIT-compiles where NVRTC does not
+ * know the device ({@link KernelTarget}) — and each instance loads the modules into the device's primary context
+ * and looks up the entry points. Functions are read-only after construction and may be launched from any thread
+ * that has the device current; {@link #close()} unloads the modules, once, with the device made current first.
  */
 final class CudaKernels implements AutoCloseable {
-    private static final Map<String, String> PTX = new ConcurrentHashMap<>(); // "file@compute_XY" → PTX
+    private static final Map<String, byte[]> IMAGES = new ConcurrentHashMap<>(); // "file@sm_XY" → cubin or PTX
+    private static final Map<Integer, KernelTarget> TARGETS = new ConcurrentHashMap<>(); // device arch → target
 
+    private final int device;
     private final Map<String, CUmod_st> modules = new LinkedHashMap<>();
     private final Map<GpuOps.Kernel, CUfunc_st> functions = new EnumMap<>(GpuOps.Kernel.class);
 
     /** Compiles (or reuses) and loads every kernel for {@code device}, which must be current on this thread. */
     CudaKernels(int device, RnnSpec spec) {
+        this.device = device;
         try {
             // The driver API needs a current context: cudaFree(NULL) makes sure the runtime has made the device's
             // primary context current on this thread (cudaSetDevice alone does so only from CUDA 12 on).
             CudaErrors.cuda(cudart.cudaFree(null), "cudaFree(NULL) (primary context of device " + device + ")", spec);
-            int[] cc = computeCapability(device, spec);
+            KernelTarget target = target(device, spec);
             for (GpuOps.Kernel k : GpuOps.Kernel.values()) {
                 CUmod_st module = modules.get(k.file);
                 if (module == null) {
-                    String ptx = PTX.computeIfAbsent(k.file + "@compute_" + cc[0] + cc[1], key -> NvrtcCompiler.compile(k.file, cc[0], cc[1]));
+                    byte[] image = IMAGES.computeIfAbsent(k.file + "@" + target.name(), key -> NvrtcCompiler.compile(k.file, target));
                     module = new CUmod_st();
-                    try (BytePointer image = new BytePointer(ptx)) {
-                        // cuModuleLoadData JIT-compiles the PTX for the device (the driver caches the result).
-                        CudaErrors.driver(cudart.cuModuleLoadData(module, image), "cuModuleLoadData(" + k.file + ")", spec);
+                    try (BytePointer data = new BytePointer(image)) {
+                        // A cubin loads as is; PTX is JIT-compiled by the driver (which caches the result).
+                        CudaErrors.driver(cudart.cuModuleLoadData(module, data), "cuModuleLoadData(" + k.file + ", " + target + ")", spec);
                     }
                     modules.put(k.file, module);
                 }
@@ -52,13 +57,37 @@ final class CudaKernels implements AutoCloseable {
         }
     }
 
+    /**
+     * What NVRTC compiles to for {@code device}: its architecture from {@code cudaGetDeviceProperties}, matched against
+     * {@code nvrtcGetSupportedArchs} ({@link KernelTarget#choose}); cached per architecture.
+     */
+    static KernelTarget target(int device, RnnSpec spec) {
+        int[] cc = computeCapability(device, spec);
+        int arch = 10 * cc[0] + cc[1];
+        KernelTarget known = TARGETS.get(arch);
+        if (known != null) return known;
+        int[] supported = NvrtcCompiler.supportedArchitectures();
+        KernelTarget chosen = KernelTarget.choose(arch, supported);
+        if (chosen == null) {
+            throw new BackendUnavailableException("backend 'cudnn' cannot run " + (spec == null ? "its kernels" : spec.caseName())
+                    + ": the composed GPU path compiles kernels with NVRTC, which supports architectures "
+                    + java.util.Arrays.toString(supported) + ", none at or below this GPU's compute capability "
+                    + cc[0] + "." + cc[1] + "; use an NVRTC that supports it (org.bytedeco:cuda -redist of the matching CUDA release)");
+        }
+        TARGETS.put(arch, chosen);
+        return chosen;
+    }
+
     CUfunc_st function(GpuOps.Kernel k) { return functions.get(k); }
 
     /**
-     * Tests only: forgets the cached PTX, so the next instance compiles with NVRTC again (the fault-injection test
-     * makes every NVRTC call fail in turn this way). Instances already built keep their loaded modules.
+     * Tests only: forgets the cached images and targets, so the next instance asks NVRTC again (the fault-injection
+     * test makes every NVRTC call fail in turn this way). Instances already built keep their loaded modules.
      */
-    static void forgetCompiledPtx() { PTX.clear(); }
+    static void forgetCompiledImages() {
+        IMAGES.clear();
+        TARGETS.clear();
+    }
 
     /** {major, minor} of {@code device}, e.g. {9, 0} on an H100. */
     static int[] computeCapability(int device, RnnSpec spec) {
@@ -70,6 +99,8 @@ final class CudaKernels implements AutoCloseable {
 
     @Override
     public void close() {
+        // cuModuleUnload unloads from the current context: the closing thread may have another device current.
+        if (!modules.isEmpty()) cudart.cudaSetDevice(device);
         functions.clear();
         for (CUmod_st m : List.copyOf(modules.values())) cudart.cuModuleUnload(m);
         modules.clear();

@@ -9,9 +9,10 @@ import org.bytedeco.cuda.global.cudnn;
 import org.rnn4j.RnnSpec;
 
 /**
- * Everything one in-flight forward call mutates: a cuDNN handle bound to its own CUDA stream, the per-call
- * descriptors (x/y RNN data, h/c tensors) and growable device buffers. Used by one thread at a time (taken from and
- * returned to the prepared RNN's pool); closed once, by the prepared RNN's {@code release()}.
+ * Everything one in-flight forward call uses besides the shared weight space: a cuDNN handle bound to its own CUDA
+ * stream, its own RNN descriptor ({@link RnnDescriptor}), the per-call descriptors (x/y RNN data, h/c tensors) and
+ * growable device buffers. Used by one thread at a time (taken from and returned to the prepared RNN's pool);
+ * closed once, by the prepared RNN's {@code release()}.
  */
 final class CudnnContext implements AutoCloseable {
     final cudnnContext handle = new cudnnContext();
@@ -28,13 +29,32 @@ final class CudnnContext implements AutoCloseable {
     final DeviceBuffer cy = new DeviceBuffer("cy");
     final DeviceBuffer seqLengths = new DeviceBuffer("devSeqLengths");
     final DeviceBuffer workSpace = new DeviceBuffer("workspace");
+    /** This context's RNN descriptor; set last in the constructor. */
+    final RnnDescriptor rnn;
+    /** {@code cudnnGetRNNWeightSpaceSize} of {@link #rnn}. */
+    final long weightSpaceBytes;
+    private final int device;
     private int created; // how many of handle, stream, xDesc, yDesc, hDesc, cDesc exist, in that order
+    private RnnDescriptor rnnCreated;
 
-    /** Creates the handle on {@code device} (current for this thread), its stream and the descriptors. */
-    CudnnContext(int device, RnnSpec spec) {
+    /**
+     * NVIDIA's cuDNN guide: where threads create their own handles, the first cudnnCreate of the process should be
+     * made alone (synchronously) before the others. Guards that first creation; later ones do not wait.
+     */
+    private static final Object FIRST_HANDLE = new Object();
+    private static volatile boolean firstHandleCreated;
+
+    /**
+     * Creates the handle on {@code device} (current for this thread), its stream and the descriptors, the RNN
+     * descriptor configured from {@code plan}. {@code sharedWeightSpaceBytes} is the size of the prepared weight
+     * space this context will read, which its descriptor must agree with; negative for the first context, whose
+     * descriptor the weight space is laid out with.
+     */
+    CudnnContext(int device, RnnSpec spec, CudnnPlan plan, long sharedWeightSpaceBytes) {
+        this.device = device;
         try {
             CudaErrors.cuda(cudart.cudaSetDevice(device), "cudaSetDevice(" + device + ")", spec);
-            CudaErrors.cudnn(cudnn.cudnnCreate(handle), "cudnnCreate", spec);
+            CudaErrors.cudnn(createHandle(handle), "cudnnCreate", spec);
             created = 1;
             CudaErrors.cuda(cudart.cudaStreamCreate(stream), "cudaStreamCreate", spec);
             created = 2;
@@ -47,17 +67,35 @@ final class CudnnContext implements AutoCloseable {
             created = 5;
             CudaErrors.cudnn(cudnn.cudnnCreateTensorDescriptor(cDesc), "cudnnCreateTensorDescriptor (c)", spec);
             created = 6;
+            rnnCreated = new RnnDescriptor(handle, plan, spec);
+            weightSpaceBytes = rnnCreated.weightSpaceBytes(handle, spec);
+            if (sharedWeightSpaceBytes >= 0) RnnDescriptor.requireSameWeightSpace(sharedWeightSpaceBytes, weightSpaceBytes, spec);
+            rnn = rnnCreated;
         } catch (RuntimeException | Error e) {
             close();
             throw e;
         }
     }
 
+    /** {@code cudnnCreate}, the process's first one under {@link #FIRST_HANDLE}. */
+    private static int createHandle(cudnnContext handle) {
+        if (firstHandleCreated) return cudnn.cudnnCreate(handle);
+        synchronized (FIRST_HANDLE) {
+            int status = cudnn.cudnnCreate(handle);
+            if (status == 0) firstHandleCreated = true;
+            return status;
+        }
+    }
+
     @Override
     public void close() {
+        // Everything here belongs to our device; the closing thread may have another one current.
+        if (created >= 1) cudart.cudaSetDevice(device);
         // Pending work on our stream must finish before its buffers go.
         if (created >= 2) cudart.cudaStreamSynchronize(stream);
         for (DeviceBuffer b : new DeviceBuffer[] {x, y, hx, cx, hy, cy, seqLengths, workSpace}) b.close();
+        if (rnnCreated != null) rnnCreated.close();
+        rnnCreated = null;
         if (created >= 6) cudnn.cudnnDestroyTensorDescriptor(cDesc);
         if (created >= 5) cudnn.cudnnDestroyTensorDescriptor(hDesc);
         if (created >= 4) cudnn.cudnnDestroyRNNDataDescriptor(yDesc);

@@ -19,8 +19,8 @@ import org.rnn4j.spi.AbstractPreparedRnn;
 /**
  * A spec whose whole layer stack is one {@code cudnnRNNForward} call (the native path of {@link CudnnPlan}).
  * {@code forward} may run on many threads at once: each call takes a {@link CudnnContext} (own handle, stream,
- * descriptors and buffers) from a pool that grows to the peak concurrency; the RNN descriptor and weight space are
- * shared read-only. A call with NaN or ±Inf in its data on a plan whose kernels may lose NaN
+ * RNN descriptor, descriptors and buffers) from a pool that grows to the peak concurrency; only the weight space is
+ * shared, read-only. A call with NaN or ±Inf in its data on a plan whose kernels may lose NaN
  * ({@link CudnnPlan#losesNaN}) runs on a composed twin instead, built on the first such call. {@code close()}
  * (idempotent, waits for calls) frees all device memory and handles, the twin's included.
  */
@@ -39,11 +39,13 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
         this.device = device;
         this.nanExactWeights = plan.losesNaN() ? weights : null;
         this.stack = new CudnnStack(spec, plan);
-        this.pool = new ContextPool<>(() -> new CudnnContext(device, spec));
+        // Each context configures its own RNN descriptor from the plan; all but the first check that it sizes the
+        // weight space as the first one did, through which the weights were laid out.
+        this.pool = new ContextPool<>(() -> new CudnnContext(device, spec, plan, stack.weightSpaceBytes));
         try {
             CudnnContext first = pool.take();
             try {
-                stack.build(first.handle, first.stream, weights);
+                stack.build(first, weights);
             } finally {
                 pool.give(first);
             }
@@ -105,7 +107,7 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
         // Inference needs only the workspace (reserve space is for training).
         long work;
         try (SizeTPointer workSize = new SizeTPointer(1); SizeTPointer reserveSize = new SizeTPointer(1)) {
-            CudaErrors.cudnn(cudnn.cudnnGetRNNTempSpaceSizes(ctx.handle, stack.rnnDesc, cudnn.CUDNN_FWD_MODE_INFERENCE,
+            CudaErrors.cudnn(cudnn.cudnnGetRNNTempSpaceSizes(ctx.handle, ctx.rnn.desc, cudnn.CUDNN_FWD_MODE_INFERENCE,
                     ctx.xDesc, workSize, reserveSize), "cudnnGetRNNTempSpaceSizes", spec);
             work = workSize.get();
         }
@@ -128,7 +130,7 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
         Pointer hy = wantH ? ctx.hy.ensure(hBytes, spec) : null;
         Pointer cy = wantC ? ctx.cy.ensure(cBytes, spec) : null;
 
-        CudaErrors.cudnn(cudnn.cudnnRNNForward(ctx.handle, stack.rnnDesc, cudnn.CUDNN_FWD_MODE_INFERENCE,
+        CudaErrors.cudnn(cudnn.cudnnRNNForward(ctx.handle, ctx.rnn.desc, cudnn.CUDNN_FWD_MODE_INFERENCE,
                 new IntPointer(devLengths), ctx.xDesc, x, ctx.yDesc, y, ctx.hDesc, hx, hy,
                 ctx.cDesc, cx, cy, stack.weightSpaceBytes, stack.weightSpace.address(), work, ws, 0, null),
                 "cudnnRNNForward", spec);
@@ -187,6 +189,9 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
 
     @Override
     protected void release() {
+        // The weight space and contexts belong to our device; the closing thread may have another one current (each
+        // context and the composed twin also make their device current before they free anything).
+        cudart.cudaSetDevice(device);
         try {
             synchronized (this) {
                 if (nanExact != null) nanExact.close();

@@ -2,32 +2,28 @@ package org.rnn4j.cudnn;
 
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.cudnn.cudnnContext;
-import org.bytedeco.cuda.cudnn.cudnnDropoutStruct;
 import org.bytedeco.cuda.cudnn.cudnnRNNStruct;
 import org.bytedeco.cuda.cudnn.cudnnTensorStruct;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.cuda.global.cudnn;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.SizeTPointer;
 import org.rnn4j.NativeBackendException;
 import org.rnn4j.RnnSpec;
 import org.rnn4j.RnnWeights;
 
 /**
- * The prepared, read-only half of a cuDNN RNN: the RNN descriptor ({@code cudnnSetRNNDescriptor_v8}) and the
- * weight space on the device, filled once at prepare. Shared by every {@link CudnnContext} of one prepared RNN
- * (cuDNN only reads both during {@code cudnnRNNForward}); built and closed on one thread.
+ * The prepared, read-only half of a cuDNN RNN: the weight space on the device, laid out through the first
+ * context's RNN descriptor ({@code cudnnGetRNNWeightParams}) and filled once at prepare. Every
+ * {@link CudnnContext} of one prepared RNN reads it with a descriptor of its own, configured from the same plan
+ * (cuDNN only reads the weight space during {@code cudnnRNNForward}); built and closed on one thread.
  */
 final class CudnnStack implements AutoCloseable {
     final RnnSpec spec;
     final CudnnPlan plan;
-    final cudnnRNNStruct rnnDesc = new cudnnRNNStruct();
-    private final cudnnDropoutStruct dropoutDesc = new cudnnDropoutStruct();
     final DeviceBuffer weightSpace = new DeviceBuffer("weight space");
-    long weightSpaceBytes;
-    private boolean rnnCreated;
-    private boolean dropoutCreated;
+    /** Bytes of the weight space; negative until {@link #build}. Read by contexts created later, on other threads. */
+    volatile long weightSpaceBytes = -1;
 
     CudnnStack(RnnSpec spec, CudnnPlan plan) {
         this.spec = spec;
@@ -37,34 +33,21 @@ final class CudnnStack implements AutoCloseable {
     /** Element size of the data type: 4 (float) or 2 (half). */
     int elementBytes() { return plan.dataType() == CudnnPlan.CUDNN_DATA_HALF ? 2 : 4; }
 
-    /** Creates the descriptors and uploads {@code weights}; {@code handle} is a handle of the chosen device. */
-    void build(cudnnContext handle, CUstream_st stream, RnnWeights weights) {
-        CudaErrors.cudnn(cudnn.cudnnCreateDropoutDescriptor(dropoutDesc), "cudnnCreateDropoutDescriptor", spec);
-        dropoutCreated = true;
-        // Inference only: dropout probability 0, no RNG states (NULL, 0 bytes), seed irrelevant.
-        CudaErrors.cudnn(cudnn.cudnnSetDropoutDescriptor(dropoutDesc, handle, 0f, null, 0, 0), "cudnnSetDropoutDescriptor", spec);
-        CudaErrors.cudnn(cudnn.cudnnCreateRNNDescriptor(rnnDesc), "cudnnCreateRNNDescriptor", spec);
-        rnnCreated = true;
-        // cudnnSetRNNDescriptor_v8(desc, algo, cellMode, biasMode, dirMode, inputMode, dataType, mathPrec, mathType,
-        //   inputSize, hiddenSize, projSize, numLayers, dropoutDesc, auxFlags). projSize == hiddenSize means no
-        //   projection; auxFlags PADDED_IO_ENABLED allows the unpacked layouts with per-sequence lengths.
-        CudaErrors.cudnn(cudnn.cudnnSetRNNDescriptor_v8(rnnDesc, CudnnPlan.CUDNN_RNN_ALGO_STANDARD, plan.cellMode(),
-                CudnnPlan.CUDNN_RNN_DOUBLE_BIAS, plan.dirMode(), CudnnPlan.CUDNN_LINEAR_INPUT, plan.dataType(),
-                plan.mathPrecision(), plan.mathType(), plan.inputSize(), plan.hiddenSize(), plan.projSize(),
-                plan.numLayers(), dropoutDesc, CudnnPlan.CUDNN_RNN_PADDED_IO_ENABLED), "cudnnSetRNNDescriptor_v8", spec);
-        try (SizeTPointer size = new SizeTPointer(1)) {
-            CudaErrors.cudnn(cudnn.cudnnGetRNNWeightSpaceSize(handle, rnnDesc, size), "cudnnGetRNNWeightSpaceSize", spec);
-            weightSpaceBytes = size.get();
-        }
+    /** Allocates the weight space as {@code first}'s descriptor sizes it and uploads {@code weights} through it. */
+    void build(CudnnContext first, RnnWeights weights) {
+        weightSpaceBytes = first.weightSpaceBytes;
         weightSpace.ensure(weightSpaceBytes, spec);
-        upload(handle, stream, weights);
+        upload(first, weights);
     }
 
     /**
      * Fills a host image of the weight space at the offsets cudnnGetRNNWeightParams reports, then copies it in one
      * transfer. Regions no linLayerID names stay zero.
      */
-    private void upload(cudnnContext handle, CUstream_st stream, RnnWeights weights) {
+    private void upload(CudnnContext first, RnnWeights weights) {
+        cudnnContext handle = first.handle;
+        cudnnRNNStruct rnnDesc = first.rnn.desc;
+        CUstream_st stream = first.stream;
         WeightPacking packing = new WeightPacking(spec, weights, plan);
         int directions = plan.cudnnDirections();
         boolean projection = plan.projSize() < plan.hiddenSize();
@@ -105,9 +88,15 @@ final class CudnnStack implements AutoCloseable {
                 cudnn.cudnnDestroyTensorDescriptor(mDesc);
                 if (bCreated) cudnn.cudnnDestroyTensorDescriptor(bDesc);
             }
-            CudaErrors.cuda(cudart.cudaMemcpyAsync(weightSpace.address(), image, weightSpaceBytes,
-                    cudart.cudaMemcpyHostToDevice, stream), "cudaMemcpyAsync (weights to device)", spec);
-            CudaErrors.cuda(cudart.cudaStreamSynchronize(stream), "cudaStreamSynchronize (weights)", spec);
+            try {
+                CudaErrors.cuda(cudart.cudaMemcpyAsync(weightSpace.address(), image, weightSpaceBytes,
+                        cudart.cudaMemcpyHostToDevice, stream), "cudaMemcpyAsync (weights to device)", spec);
+                CudaErrors.cuda(cudart.cudaStreamSynchronize(stream), "cudaStreamSynchronize (weights)", spec);
+            } catch (RuntimeException | Error e) {
+                // The copy may still be reading the pageable image: wait once more before it is freed.
+                cudart.cudaStreamSynchronize(stream);
+                throw e;
+            }
         }
     }
 
@@ -147,11 +136,5 @@ final class CudnnStack implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        weightSpace.close();
-        if (rnnCreated) cudnn.cudnnDestroyRNNDescriptor(rnnDesc);
-        if (dropoutCreated) cudnn.cudnnDestroyDropoutDescriptor(dropoutDesc);
-        rnnCreated = false;
-        dropoutCreated = false;
-    }
+    public void close() { weightSpace.close(); }
 }

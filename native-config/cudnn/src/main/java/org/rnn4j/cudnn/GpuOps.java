@@ -54,10 +54,13 @@ interface GpuOps extends AutoCloseable {
     /** Like {@link #scratch} for int elements (sequence lengths). */
     Buffer scratchInts(String slot, long count);
 
-    /** Copies {@code src} to {@code dst} (host to device). */
+    /**
+     * Queues a copy of {@code src} to {@code dst} (host to device); later work on this context sees it. The caller
+     * may reuse {@code src} at once (the implementation stages it and keeps the staging until {@link #finish}).
+     */
     void upload(float[] src, Ref dst);
 
-    /** Copies {@code src} to {@code dst} (host to device). */
+    /** Like {@link #upload(float[], Ref)} for int elements. */
     void upload(int[] src, Ref dst);
 
     /** Queues a copy of {@code dst.length} elements from {@code src} to the host; complete after {@link #finish}. */
@@ -80,7 +83,7 @@ interface GpuOps extends AutoCloseable {
      */
     void launch(Kernel kernel, long threads, Object... args);
 
-    /** Waits until everything queued has completed (downloads included). */
+    /** Waits until everything queued has completed; then the downloads' arrays hold their values. */
     void finish();
 
     /** Waits for the stream, then frees this context's scratch buffers and handles; once. */

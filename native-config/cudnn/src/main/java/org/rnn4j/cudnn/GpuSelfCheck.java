@@ -44,14 +44,17 @@ public final class GpuSelfCheck {
                 e.printStackTrace(System.out);
             }
         }
-        int[] cc = computeCapability(ProbeFacts.deviceIndex(System.getProperty(ProbeFacts.DEVICE_PROPERTY)));
+        int device = ProbeFacts.deviceIndex(System.getProperty(ProbeFacts.DEVICE_PROPERTY));
         for (String kernel : KernelSources.KERNELS) {
             total++;
             try {
-                String ptx = NvrtcCompiler.compile(kernel, cc[0], cc[1]);
-                boolean ok = ptx.contains(".entry rnn4j_" + kernel.replace(".cu", ""));
+                KernelTarget target = CudaKernels.target(device, null);
+                byte[] image = NvrtcCompiler.compile(kernel, target);
+                String missing = missingEntries(kernel, target, image);
+                boolean ok = missing.isEmpty();
                 if (!ok) failed++;
-                System.out.println((ok ? "PASS" : "FAIL") + " nvrtc " + kernel + " compute_" + cc[0] + cc[1] + ": " + ptx.length() + " chars of PTX");
+                System.out.println((ok ? "PASS" : "FAIL") + " nvrtc " + kernel + " " + target + ": " + image.length + " bytes"
+                        + (ok ? "" : ", " + missing));
             } catch (RuntimeException e) {
                 failed++;
                 System.out.println("FAIL nvrtc " + kernel + ": " + e);
@@ -62,12 +65,21 @@ public final class GpuSelfCheck {
         System.exit(failed == 0 ? 0 : 1);
     }
 
-    /** {major, minor} of the chosen GPU, e.g. {9, 0} on an H100. */
-    private static int[] computeCapability(int device) {
-        try (org.bytedeco.cuda.cudart.cudaDeviceProp prop = new org.bytedeco.cuda.cudart.cudaDeviceProp()) {
-            CudaErrors.cuda(org.bytedeco.cuda.global.cudart.cudaGetDeviceProperties(prop, device), "cudaGetDeviceProperties", null);
-            return new int[] {prop.major(), prop.minor()};
+    /**
+     * What is wrong with an NVRTC image, or "" if nothing: a cubin must be an ELF file, PTX text must name each
+     * entry point with {@code .entry}, and either must contain the name of every entry point the composed path
+     * looks up in that file (a cubin's symbol table holds the unmangled {@code extern "C"} names).
+     */
+    static String missingEntries(String kernel, KernelTarget target, byte[] image) {
+        String text = new String(image, java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (target.cubin() && !text.startsWith("\u007fELF")) return "the cubin is not an ELF image";
+        List<String> missing = new ArrayList<>();
+        for (GpuOps.Kernel k : GpuOps.Kernel.values()) {
+            if (!k.file.equals(kernel)) continue;
+            String needle = target.cubin() ? k.entry : ".entry " + k.entry;
+            if (!text.contains(needle)) missing.add(needle);
         }
+        return missing.isEmpty() ? "" : "missing " + missing;
     }
 
     static List<Case> cases() {

@@ -42,9 +42,9 @@ final class KernelSources {
         return cmd;
     }
 
-    /** NVRTC options for a device of compute capability {@code major.minor}: PTX for that virtual architecture. */
-    static List<String> nvrtcOptions(int major, int minor) {
-        List<String> opts = new ArrayList<>(List.of("--gpu-architecture=compute_" + major + minor));
+    /** NVRTC options for {@code target}: its architecture option (sm_XY for a cubin, compute_XY for PTX), then the language flags. */
+    static List<String> nvrtcOptions(KernelTarget target) {
+        List<String> opts = new ArrayList<>(List.of(target.option()));
         opts.addAll(COMMON_FLAGS);
         return opts;
     }

@@ -8,17 +8,21 @@ import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.SizeTPointer;
 
 /**
- * Compiles one kernel of {@link KernelSources} to PTX with NVRTC, with the headers it includes and the flags of
- * {@link KernelSources#nvrtcOptions} (the nvcc check's flags). Stateless and thread-safe (each call owns its NVRTC
- * program). Used by {@link CudaKernels} (the composed path loads the PTX with the driver API) and the GPU self-check.
+ * Compiles one kernel of {@link KernelSources} with NVRTC, with the headers it includes and the flags of
+ * {@link KernelSources#nvrtcOptions} (the nvcc check's language flags), to the image {@link KernelTarget} asks for:
+ * a cubin or PTX. Stateless and thread-safe (each call owns its NVRTC program). Used by {@link CudaKernels} (the
+ * composed path loads the image with the driver API) and the GPU self-check.
  */
 final class NvrtcCompiler {
     private NvrtcCompiler() {}
 
-    /** PTX text of {@code kernel} for compute capability {@code major.minor}; the compile log is in any exception. */
-    static String compile(String kernel, int major, int minor) {
+    /**
+     * The image of {@code kernel} for {@code target}, as {@code cuModuleLoadData} takes it: the cubin's bytes, or the
+     * PTX text with its terminating NUL. The compile log is in any exception.
+     */
+    static byte[] compile(String kernel, KernelTarget target) {
         List<String> headers = KernelSources.HEADERS;
-        List<String> options = KernelSources.nvrtcOptions(major, minor);
+        List<String> options = KernelSources.nvrtcOptions(target);
         _nvrtcProgram program = new _nvrtcProgram();
         // nvrtcCreateProgram(prog*, src, name, numHeaders, headers[], includeNames[]): headers are given by content
         // and resolved by the names in #include "…".
@@ -40,17 +44,48 @@ final class NvrtcCompiler {
                     // NVRTC_ERROR_COMPILATION: the compiler's log says why; it goes into the exception's operation.
                     CudaErrors.nvrtc(status, "nvrtcCompileProgram(" + kernel + ", " + options + "): " + log(program), null);
                 }
-                try (SizeTPointer size = new SizeTPointer(1)) {
-                    CudaErrors.nvrtc(nvrtc.nvrtcGetPTXSize(program, size), "nvrtcGetPTXSize(" + kernel + ")", null);
-                    try (BytePointer ptx = new BytePointer(size.get())) {
-                        CudaErrors.nvrtc(nvrtc.nvrtcGetPTX(program, ptx), "nvrtcGetPTX(" + kernel + ")", null);
-                        return ptx.getString();
-                    }
-                }
+                return target.cubin() ? cubin(program, kernel, target) : ptx(program, kernel);
             } finally {
                 nvrtc.nvrtcDestroyProgram(program);
             }
         }
+    }
+
+    private static byte[] ptx(_nvrtcProgram program, String kernel) {
+        try (SizeTPointer size = new SizeTPointer(1)) {
+            // The size includes the terminating NUL, which cuModuleLoadData needs to find the end of PTX text.
+            CudaErrors.nvrtc(nvrtc.nvrtcGetPTXSize(program, size), "nvrtcGetPTXSize(" + kernel + ")", null);
+            byte[] image = new byte[checkedSize(size.get(), "PTX", kernel)];
+            CudaErrors.nvrtc(nvrtc.nvrtcGetPTX(program, image), "nvrtcGetPTX(" + kernel + ")", null);
+            return image;
+        }
+    }
+
+    private static byte[] cubin(_nvrtcProgram program, String kernel, KernelTarget target) {
+        try (SizeTPointer size = new SizeTPointer(1)) {
+            CudaErrors.nvrtc(nvrtc.nvrtcGetCUBINSize(program, size), "nvrtcGetCUBINSize(" + kernel + ")", null);
+            // NVRTC reports 0 when the architecture was virtual (compute_XY): a cubin target must not get there.
+            if (size.get() == 0) throw new IllegalStateException("nvrtcGetCUBINSize(" + kernel + "): no cubin for " + target);
+            byte[] image = new byte[checkedSize(size.get(), "cubin", kernel)];
+            CudaErrors.nvrtc(nvrtc.nvrtcGetCUBIN(program, image), "nvrtcGetCUBIN(" + kernel + ")", null);
+            return image;
+        }
+    }
+
+    private static int checkedSize(long size, String what, String kernel) {
+        if (size <= 0 || size > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("NVRTC reported a " + what + " of " + size + " bytes for " + kernel);
+        }
+        return (int) size;
+    }
+
+    /** {@code nvrtcGetSupportedArchs}: the architectures ({@code 10·major + minor}) this NVRTC compiles for, ascending. */
+    static int[] supportedArchitectures() {
+        int[] count = new int[1];
+        CudaErrors.nvrtc(nvrtc.nvrtcGetNumSupportedArchs(count), "nvrtcGetNumSupportedArchs", null);
+        int[] archs = new int[count[0]];
+        if (count[0] > 0) CudaErrors.nvrtc(nvrtc.nvrtcGetSupportedArchs(archs), "nvrtcGetSupportedArchs", null);
+        return archs;
     }
 
     private static String log(_nvrtcProgram program) {

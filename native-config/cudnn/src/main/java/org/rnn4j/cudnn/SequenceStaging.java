@@ -10,8 +10,11 @@ import org.rnn4j.Layout;
  *
  * <p>What it handles so that cuDNN never sees it:
  * <ul>
- *   <li>zero-length sequences (cuDNN rejects length 0): they run one step on zero input, and their result is
- *       discarded — Y stays zero and the final states are the initial states;</li>
+ *   <li>zero-length sequences: they run one step on zero input, and their result is discarded — Y stays zero and
+ *       the final states are the initial states. cuDNN's v8 API accepts length 0 (only the v7 API required
+ *       lengths &gt; 0), but rnn4j does not rely on it: {@code maxSeqLength} must still be at least 1, so an
+ *       all-zero batch needs this path anyway; the documentation does not say what {@code hy}/{@code cy} hold for
+ *       such a sequence, while rnn4j must return the initial state; and no GPU run has exercised it yet;</li>
  *   <li>REVERSE: each sequence is read backwards within its own length (step t ← step len−1−t) before a forward
  *       cuDNN run, and Y is mirrored back the same way. Stacked REVERSE layers need this only once, at the stack's
  *       input and output: a reverse layer over a mirrored sequence is the forward layer, layer after layer;</li>

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -38,6 +39,15 @@ final class HostCuda {
 
     /** Runs {@code mainClass} in a child JVM on this test classpath with the stand-in preloaded and cuDNN enabled. */
     static Result run(Class<?> mainClass, long timeoutSeconds, String... args) throws IOException, InterruptedException {
+        return run(Map.of(), mainClass, timeoutSeconds, args);
+    }
+
+    /**
+     * Like {@link #run(Class, long, String...)} with extra environment variables, which configure the stand-in
+     * (host_cuda.cpp: {@code RNN4J_HOSTCUDA_ARCH}, {@code _DRIVER}, {@code _RUNTIME}, {@code _CUDNN_CUDART},
+     * {@code _DEVICES}).
+     */
+    static Result run(Map<String, String> env, Class<?> mainClass, long timeoutSeconds, String... args) throws IOException, InterruptedException {
         if (build() != null) throw new IllegalStateException("host CUDA stand-in unavailable: " + unavailable);
         List<String> preload = new ArrayList<>(List.of(dir.resolve("libhostcuda.so").toString()));
         for (String soname : SONAMES) preload.add(dir.resolve(soname).toString());
@@ -45,6 +55,7 @@ final class HostCuda {
                 "-cp", System.getProperty("java.class.path"), "-D" + ProbeFacts.ENABLE_PROPERTY + "=true", mainClass.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
         pb.environment().put("LD_PRELOAD", String.join(":", preload));
         Path err = Files.createTempFile(dir, "stderr", ".log");
         Process p = pb.redirectError(err.toFile()).start();

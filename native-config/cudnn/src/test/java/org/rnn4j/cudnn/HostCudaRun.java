@@ -28,6 +28,10 @@ public final class HostCudaRun {
     private HostCudaRun() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals(SECOND_DEVICE)) {
+            onTheSecondDevice();
+            return;
+        }
         CudnnBackend cudnn = new CudnnBackend();
         Availability a = cudnn.probe();
         System.out.println("PROBE\t" + a.available() + "\t" + a);
@@ -87,10 +91,92 @@ public final class HostCudaRun {
         System.out.flush();
     }
 
+    /** The argument that runs {@link #onTheSecondDevice} instead of the grid (the stand-in must have 2 devices). */
+    static final String SECOND_DEVICE = "second-device";
+
+    /**
+     * With {@code -Drnn4j.cudnn.device=1}, in a fresh JVM: 4 threads prepare native RNNs at the same moment as the
+     * process's first cuDNN use (the stand-in reports a cudnnCreate that overlaps the first one), a composed RNN is
+     * prepared and run on another thread, and all of them are closed on a thread that never made device 1 current
+     * (the stand-in reports a free, destroy or unload while device 0 is current).
+     */
+    private static void onTheSecondDevice() throws Exception {
+        System.setProperty(ProbeFacts.DEVICE_PROPERTY, "1");
+        CudnnBackend cudnn = new CudnnBackend();
+        Availability a = cudnn.probe();
+        System.out.println("PROBE\t" + a.available() + "\t" + a);
+        if (!a.available()) System.exit(2);
+        List<PreparedRnn> prepared = java.util.Collections.synchronizedList(new ArrayList<>());
+        RnnSpec lstm = RnnSpec.builder(Cell.lstm()).inputSize(3).hiddenSize(5).layers(2).direction(Direction.BIDIRECTIONAL_CONCAT).build();
+        RnnSpec gru = RnnSpec.builder(Cell.gru(Cell.ResetMode.LINEAR_BEFORE_RESET)).inputSize(4).hiddenSize(3).build();
+        check("4 threads prepare and run as the process's first cuDNN use", lstm, () -> {
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(4);
+                List<Future<Double>> results = new ArrayList<>();
+                for (int thread = 0; thread < 4; thread++) {
+                    RnnSpec spec = thread % 2 == 0 ? lstm : gru;
+                    int seed = thread;
+                    results.add(pool.submit(() -> {
+                        RnnWeights w = RnnWeights.random(spec, seed);
+                        start.await();
+                        PreparedRnn p = cudnn.prepare(spec, w);
+                        prepared.add(p);
+                        RnnInput in = input(spec, 4, 3, seed);
+                        return compare("thread " + seed, spec, w, in, p.forward(in), 4);
+                    }));
+                }
+                double worst = 0;
+                for (Future<Double> f : results) worst = Math.max(worst, f.get());
+                return worst;
+            } finally {
+                pool.shutdown();
+            }
+        });
+        RnnSpec peepholes = RnnSpec.builder(new Cell.Lstm().withAllPeepholes()).inputSize(3).hiddenSize(4)
+                .direction(Direction.REVERSE).build();
+        check("a composed RNN prepared and run on another thread", peepholes, () -> {
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try {
+                return pool.submit(() -> {
+                    RnnWeights w = RnnWeights.random(peepholes, 9);
+                    PreparedRnn p = cudnn.prepare(peepholes, w);
+                    prepared.add(p);
+                    RnnInput in = input(peepholes, 5, 2, 9);
+                    return compare("composed", peepholes, w, in, p.forward(in), 5);
+                }).get();
+            } finally {
+                pool.shutdown();
+            }
+        });
+        check("every RNN closed on a thread that never made device 1 current", lstm, () -> {
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread closer = new Thread(() -> {
+                for (PreparedRnn p : prepared) {
+                    try {
+                        p.close();
+                    } catch (Throwable t) {
+                        failures.add(t);
+                    }
+                }
+            });
+            closer.start();
+            closer.join();
+            if (!failures.isEmpty()) throw new AssertionError("close failed: " + failures);
+            if (prepared.size() != 5) throw new AssertionError(prepared.size() + " RNNs prepared, expected 5");
+            return prepared.size();
+        });
+        System.out.flush();
+    }
+
     // The stand-in's control channel (host_cuda.cpp): cudaDeviceSetLimit(FAULT, k) makes the k-th fallible call
-    // from then on fail once; cudaDeviceGetLimit(FAULT) reads 0 once it has fired, (LIVE) counts live objects.
+    // from then on fail once; cudaDeviceGetLimit(FAULT) reads 0 once it has fired, (LIVE) counts live objects;
+    // (DWELL, µs) keeps every cudnnRNNForward in flight longer, so that calls of different threads overlap;
+    // (VIOLATIONS) counts the misuse reported so far.
     private static final int FAULT = 0x52344A;
     private static final int LIVE = 0x52344B;
+    private static final int DWELL = 0x52344C;
+    private static final int VIOLATIONS = 0x52344D;
     private static final java.util.regex.Pattern STATUS =
             java.util.regex.Pattern.compile("cudaError[A-Za-z]+|CUDA_ERROR_[A-Z_]+|CUBLAS_STATUS_[A-Z_]+|NVRTC_ERROR_[A-Z_]+|CUDNN_STATUS_[A-Z_]+");
 
@@ -105,7 +191,7 @@ public final class HostCudaRun {
      * Prepare, forward, forward again and close, with the k-th native call failing, for k = 1, 2, … until a run
      * completes untouched. Each failure must surface as a NativeBackendException naming the library's status; a
      * failed forward must leave the prepared RNN usable (the next forward is checked against the reference); and
-     * after every run the live device objects are back to what they were. Every run starts with no cached PTX, so
+     * after every run the live device objects are back to what they were. Every run starts with no cached image, so
      * the composed path's NVRTC calls fail in turn too; the libraries whose statuses were seen must be all those the
      * path calls. Returns the number of calls failed.
      */
@@ -115,7 +201,7 @@ public final class HostCudaRun {
         long baseline = limit(LIVE);
         java.util.Set<String> libraries = new java.util.TreeSet<>();
         for (int k = 1; ; k++) {
-            CudaKernels.forgetCompiledPtx();
+            CudaKernels.forgetCompiledImages();
             org.bytedeco.cuda.global.cudart.cudaDeviceSetLimit(FAULT, k);
             boolean failedForward = false;
             try (PreparedRnn p = cudnn.prepare(spec, w)) {
@@ -153,10 +239,15 @@ public final class HostCudaRun {
 
     private interface Check { double run() throws Exception; }
 
+    /** Runs one check; it fails on an exception, and also when the stand-in reported misuse while it ran. */
     private static void check(String name, RnnSpec spec, Check check) {
         String path = CudnnBackend.plan(spec).isNative() ? "native" : "composed";
         try {
-            System.out.println("PASS\t" + name + "\t" + path + "\t" + check.run());
+            long before = limit(VIOLATIONS);
+            double result = check.run();
+            long reported = limit(VIOLATIONS) - before;
+            if (reported > 0) throw new AssertionError(reported + " API misuse report(s) of the stand-in during this check (stderr: hostcuda VIOLATION)");
+            System.out.println("PASS\t" + name + "\t" + path + "\t" + result);
         } catch (Throwable t) {
             String m = String.valueOf(t).replace('\n', ' ').replace('\t', ' ');
             System.out.println("FAIL\t" + name + "\t" + path + "\t" + m);
@@ -226,9 +317,15 @@ public final class HostCudaRun {
         return count;
     }
 
+    /**
+     * 4 threads × 8 calls on one prepared RNN, each checked against the reference. Every cudnnRNNForward stays in
+     * flight 3 ms longer (DWELL), so calls of different threads overlap and the stand-in sees any handle or RNN
+     * descriptor two of them share.
+     */
     private static double concurrently(CudnnBackend cudnn, RnnSpec spec) throws Exception {
         RnnWeights w = RnnWeights.random(spec, 11);
         ExecutorService pool = Executors.newFixedThreadPool(4);
+        org.bytedeco.cuda.global.cudart.cudaDeviceSetLimit(DWELL, 3000);
         try (PreparedRnn p = cudnn.prepare(spec, w)) {
             List<Future<Double>> results = new ArrayList<>();
             for (int thread = 0; thread < 4; thread++) {
@@ -248,6 +345,7 @@ public final class HostCudaRun {
             return worst;
         } finally {
             pool.shutdown();
+            org.bytedeco.cuda.global.cudart.cudaDeviceSetLimit(DWELL, 0);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,7 +42,8 @@ class HostCudaTest {
 
     @Test
     void theBackendProbedAvailableAndRanTheWholeGridOnBothPaths() {
-        assertTrue(grid.stdout().stream().anyMatch(l -> l.startsWith("PROBE\ttrue\t") && l.contains("rnn4j host stand-in")),
+        assertTrue(grid.stdout().stream().anyMatch(l -> l.startsWith("PROBE\ttrue\t") && l.contains("GPU 0 (rnn4j host stand-in) of 1, "
+                        + "driver 13.0, CUDA runtime 13.1, NVRTC 13.1, cuDNN 9.19.0 for CUDA 13.0")),
                 "probe line: " + grid.stdout().stream().filter(l -> l.startsWith("PROBE")).findFirst().orElse("(none)") + "\n" + grid.stderr());
         List<String[]> lines = results();
         assertEquals(CaseGrid.f32().size() + CaseGrid.f16().size() + 9, lines.size(), "checks reported");
@@ -64,7 +66,81 @@ class HostCudaTest {
         assertEquals(0, self.exitCode(), "GpuSelfCheck exit status\n" + out + "\n" + self.stderr());
         int cases = GpuSelfCheck.cases().size() + KernelSources.KERNELS.size();
         assertTrue(out.contains("self-check: " + cases + "/" + cases + " passed"), out);
+        // The stand-in's default driver (13.0) is older than its NVRTC (13.1): only cubins load, as on such a machine.
+        for (String kernel : KernelSources.KERNELS) assertTrue(out.contains("PASS nvrtc " + kernel + " sm_90 (cubin)"), out);
         assertFalseViolations(self);
+    }
+
+    @Test
+    void aDeviceNewerThanNvrtcKnowsRunsTheKernelsFromPtxTheDriverCompiles() throws Exception {
+        // Compute capability 13.0 is past the stand-in NVRTC's highest architecture (sm_121); such a device comes
+        // with a newer driver (13.2 here), which JIT-compiles PTX of NVRTC 13.1.
+        HostCuda.Result self = HostCuda.run(Map.of("RNN4J_HOSTCUDA_ARCH", "130", "RNN4J_HOSTCUDA_DRIVER", "13020"),
+                GpuSelfCheck.class, 300);
+        String out = String.join("\n", self.stdout());
+        assertEquals(0, self.exitCode(), "GpuSelfCheck exit status\n" + out + "\n" + self.stderr());
+        int cases = GpuSelfCheck.cases().size() + KernelSources.KERNELS.size();
+        assertTrue(out.contains("self-check: " + cases + "/" + cases + " passed"), out);
+        for (String kernel : KernelSources.KERNELS) {
+            assertTrue(out.contains("PASS nvrtc " + kernel + " compute_121 (PTX, JIT-compiled by the driver)"), out);
+        }
+        assertFalseViolations(self);
+    }
+
+    @Test
+    void aCudnnBuiltForCuda12IsRefusedByTheProbeWithTheFix() throws Exception {
+        String probe = probeWith(Map.of("RNN4J_HOSTCUDA_CUDNN_CUDART", "12090"));
+        assertTrue(probe.contains("cuDNN 9.19.0 for CUDA 12.9 found, but that cuDNN was built for CUDA 12.9") && probe.contains("cudnn9-cuda-13"), probe);
+    }
+
+    @Test
+    void aDriverForCuda12IsNamedByTheProbeWithTheFix() throws Exception {
+        String probe = probeWith(Map.of("RNN4J_HOSTCUDA_DRIVER", "12080"));
+        assertTrue(probe.contains("the NVIDIA driver supports CUDA 12.8") && probe.contains("update the NVIDIA driver"), probe);
+    }
+
+    /** The probe line of GpuSelfCheck on the stand-in configured by {@code env}; it must report unavailable (exit 2). */
+    private static String probeWith(Map<String, String> env) throws Exception {
+        HostCuda.Result r = HostCuda.run(env, GpuSelfCheck.class, 120);
+        String out = String.join("\n", r.stdout());
+        assertEquals(2, r.exitCode(), "GpuSelfCheck exit status (2: unavailable)\n" + out + "\n" + r.stderr());
+        assertFalseViolations(r);
+        return r.stdout().stream().filter(l -> l.startsWith("probe: unavailable: ")).findFirst().orElse("(no unavailable probe line) " + out);
+    }
+
+    private static HostCuda.Result secondDevice;
+
+    /** HostCudaRun's second-device scenario, run once, in a JVM of its own, on a stand-in with 2 devices. */
+    private static synchronized HostCuda.Result secondDevice() throws Exception {
+        if (secondDevice == null) {
+            secondDevice = HostCuda.run(Map.of("RNN4J_HOSTCUDA_DEVICES", "2"), HostCudaRun.class, 300, HostCudaRun.SECOND_DEVICE);
+        }
+        return secondDevice;
+    }
+
+    private static void assertPassed(HostCuda.Result r, String check) {
+        String line = r.stdout().stream().filter(l -> l.contains("\t" + check + "\t")).findFirst()
+                .orElseThrow(() -> new AssertionError("no line for '" + check + "':\n" + String.join("\n", r.stdout()) + "\n" + r.stderr()));
+        assertTrue(line.startsWith("PASS\t"), line + "\n" + r.stderr().lines()
+                .filter(l -> l.startsWith("hostcuda VIOLATION")).collect(Collectors.joining("\n")));
+    }
+
+    @Test
+    void theFirstCudnnHandleIsCreatedAloneWhenFourThreadsPrepareAtOnce() throws Exception {
+        HostCuda.Result r = secondDevice();
+        assertTrue(r.stdout().stream().anyMatch(l -> l.startsWith("PROBE\ttrue\tavailable (GPU 1 (rnn4j host stand-in) of 2")),
+                String.join("\n", r.stdout()) + "\n" + r.stderr());
+        assertPassed(r, "4 threads prepare and run as the process's first cuDNN use");
+    }
+
+    @Test
+    void closingOnAnotherThreadReleasesEverythingOnTheRnnsDevice() throws Exception {
+        HostCuda.Result r = secondDevice();
+        assertPassed(r, "a composed RNN prepared and run on another thread");
+        assertPassed(r, "every RNN closed on a thread that never made device 1 current");
+        assertEquals(0, r.exitCode(), "child exit status; stderr:\n" + r.stderr());
+        assertFalseViolations(r);
+        assertAllFreed(r);
     }
 
     private static List<String[]> results() {
@@ -80,7 +156,7 @@ class HostCudaTest {
     private static void assertAllFreed(HostCuda.Result r) {
         String exit = r.stderr().lines().filter(l -> l.startsWith("hostcuda EXIT")).findFirst().orElse(null);
         assertTrue(exit != null, "the stand-in's exit report is missing; stderr:\n" + r.stderr());
-        assertEquals("hostcuda EXIT: allocations 0, streams 0, cublas 0, modules 0, programs 0, cudnn 0, rnn 0, "
+        assertEquals("hostcuda EXIT: allocations 0, copies 0, streams 0, cublas 0, modules 0, programs 0, cudnn 0, rnn 0, "
                 + "rnndata 0, tensor 0, dropout 0, violations 0", exit, "objects alive at exit");
     }
 }

@@ -51,9 +51,36 @@ class KernelSourcesTest {
 
     @Test
     void nvrtcAndNvccShareTheLanguageFlags() {
-        assertEquals(List.of("--gpu-architecture=compute_90", "-std=c++17"), KernelSources.nvrtcOptions(9, 0));
+        assertEquals(List.of("--gpu-architecture=sm_90", "-std=c++17"), KernelSources.nvrtcOptions(new KernelTarget(90, true)));
+        assertEquals(List.of("--gpu-architecture=compute_89", "-std=c++17"), KernelSources.nvrtcOptions(new KernelTarget(89, false)));
         List<String> nvcc = KernelSources.nvccCommand("nvcc", "a.cu", "inc", "a.ptx", 9, 0);
         assertEquals(List.of("nvcc", "--ptx", "-arch=sm_90", "-std=c++17", "-Iinc", "-o", "a.ptx", "a.cu"), nvcc);
+    }
+
+    /**
+     * The self-check's test of a cubin (ELF magic, every entry point's name) holds for real cubins: nvcc builds one
+     * per kernel file for sm_90 as NVRTC does for {@code --gpu-architecture=sm_90}.
+     */
+    @Test
+    void theSelfChecksCubinTestAcceptsCubinsFromNvcc(@TempDir Path dir) throws IOException, InterruptedException {
+        String nvcc = Executables.onPath("nvcc");
+        Assumptions.assumeTrue(nvcc != null, "nvcc is not on PATH: the cubin test then runs only in GpuSelfCheck on a GPU machine");
+        for (String h : KernelSources.HEADERS) Files.writeString(dir.resolve(h), KernelSources.text(h), StandardCharsets.UTF_8);
+        KernelTarget sm90 = new KernelTarget(90, true);
+        for (String k : KernelSources.KERNELS) {
+            Path src = dir.resolve(k);
+            Files.writeString(src, KernelSources.text(k), StandardCharsets.UTF_8);
+            Path cubin = dir.resolve(k + ".cubin");
+            List<String> cmd = new java.util.ArrayList<>(KernelSources.nvccCommand(nvcc, src.toString(), dir.toString(), cubin.toString(), 9, 0));
+            cmd.set(cmd.indexOf("--ptx"), "--cubin");
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), k + ": nvcc timed out");
+            assertEquals(0, p.exitValue(), k + ": nvcc failed:\n" + log);
+            assertEquals("", GpuSelfCheck.missingEntries(k, sm90, Files.readAllBytes(cubin)), k);
+        }
+        assertTrue(GpuSelfCheck.missingEntries("gru_step.cu", sm90, "\u007fELF rnn4j_gru_step".getBytes(StandardCharsets.ISO_8859_1))
+                .contains("rnn4j_gru_reset"), "a missing entry point is named");
     }
 
     @Test

@@ -15,13 +15,19 @@ import org.rnn4j.RnnWeights;
 
 /** The availability decision with injected probe facts: honest by default, opt-in by property. */
 class ProbeDecisionTest {
-    private static final ProbeFacts H100 = new ProbeFacts(null, 1, 0, "NVIDIA H100 80GB HBM3", 91400);
+    private static final ProbeFacts H100 = facts(13000, 13010, 13010, 91400, 13000);
+
+    /** One H100 with the given versions (CUDA's encoding: 13010 = 13.1; cuDNN's: 91400 = 9.14.0). */
+    private static ProbeFacts facts(int driver, int runtime, int nvrtc, long cudnn, long cudnnBuiltFor) {
+        return new ProbeFacts(null, 1, 0, "NVIDIA H100 80GB HBM3", driver, runtime, nvrtc, cudnn, cudnnBuiltFor);
+    }
 
     @Test
     void everythingFoundButNotEnabledIsUnavailableAndSaysHowToEnable() {
         Availability a = H100.decide(false);
         assertFalse(a.available());
-        assertTrue(a.reason().contains("GPU 0 (NVIDIA H100 80GB HBM3) of 1, cuDNN 9.14.0 found"), a.reason());
+        assertTrue(a.reason().contains("GPU 0 (NVIDIA H100 80GB HBM3) of 1, driver 13.0, CUDA runtime 13.1, NVRTC 13.1, "
+                + "cuDNN 9.14.0 for CUDA 13.0 found"), a.reason());
         assertTrue(a.reason().contains("not been validated on a GPU yet"), a.reason());
         assertTrue(a.reason().contains("-Drnn4j.cudnn.enable=true"), a.reason());
     }
@@ -42,16 +48,64 @@ class ProbeDecisionTest {
 
     @Test
     void cudnnOlderThan9IsRefused() {
-        Availability a = new ProbeFacts(null, 1, 0, "", 8906).decide(true);
+        Availability a = facts(13000, 13010, 13010, 8906, 12020).decide(true);
         assertFalse(a.available());
         assertTrue(a.reason().contains("needs cuDNN 9"), a.reason());
     }
 
     @Test
     void aDeviceIndexBeyondTheGpusIsRefused() {
-        Availability a = new ProbeFacts(null, 2, 2, "", 91900).decide(true);
+        Availability a = new ProbeFacts(null, 2, 2, "", 13000, 13010, 13010, 91900, 13000).decide(true);
         assertFalse(a.available());
         assertTrue(a.reason().contains("rnn4j.cudnn.device=2") && a.reason().contains("[0, 2)"), a.reason());
+    }
+
+    @Test
+    void theBindingsAreBuiltForCuda13() {
+        assertEquals(13, ProbeFacts.CUDA_MAJOR);
+    }
+
+    @Test
+    void cudnnBuiltForCuda12IsRefusedNamingBothVersionsAndTheFix() {
+        Availability a = facts(13000, 13010, 13010, 91400, 12090).decide(true);
+        assertFalse(a.available());
+        assertTrue(a.reason().contains("cuDNN 9.14.0 for CUDA 12.9 found, but that cuDNN was built for CUDA 12.9"), a.reason());
+        assertTrue(a.reason().contains("rnn4j's bindings use CUDA 13"), a.reason());
+        assertTrue(a.reason().contains("cudnn9-cuda-13") && a.reason().contains("-redist"), a.reason());
+    }
+
+    @Test
+    void aDriverOlderThanCuda13IsNamedEvenWhenTheDeviceQueryFailedBecauseOfIt() {
+        // A CUDA 13 runtime on a CUDA 12 driver: cudaGetDeviceCount fails (cudaErrorInsufficientDriver); the reason
+        // must be the driver, with the fix, not "no usable GPU".
+        ProbeFacts f = new ProbeFacts("no usable NVIDIA GPU: cudaGetDeviceCount returned cudaErrorInsufficientDriver (35)",
+                0, 0, "", 12080, 13010, 0, 0, 0);
+        Availability a = f.decide(true);
+        assertFalse(a.available());
+        assertTrue(a.reason().contains("the NVIDIA driver supports CUDA 12.8 (cuDriverGetVersion 12080)"), a.reason());
+        assertTrue(a.reason().contains("needs a driver for CUDA 13.0 or newer; update the NVIDIA driver"), a.reason());
+    }
+
+    @Test
+    void aRuntimeOfAnotherMajorIsRefused() {
+        Availability a = facts(13000, 12080, 13010, 91400, 13000).decide(true);
+        assertFalse(a.available());
+        assertTrue(a.reason().contains("CUDA runtime 12.8") && a.reason().contains("need the CUDA 13 runtime (libcudart.so.13)"), a.reason());
+    }
+
+    @Test
+    void anOlderDriverOfTheSameMajorIsAcceptedAsMinorVersionCompatibility() {
+        // The -redist jar's 13.1 runtime on a 13.0 driver runs (the kernels are loaded as cubins, see KernelTarget).
+        Availability a = facts(13000, 13010, 13010, 91900, 13000).decide(true);
+        assertTrue(a.available(), a.toString());
+        assertTrue(a.details().contains("driver 13.0, CUDA runtime 13.1"), a.details());
+    }
+
+    @Test
+    void missingNvrtcIsReportedButDoesNotMakeTheBackendUnavailable() {
+        Availability a = facts(13000, 13010, 0, 91900, 13000).decide(true);
+        assertTrue(a.available(), a.toString());
+        assertTrue(a.details().contains("NVRTC not loadable (the composed path needs it)"), a.details());
     }
 
     @Test

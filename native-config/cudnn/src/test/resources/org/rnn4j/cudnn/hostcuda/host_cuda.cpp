@@ -13,7 +13,10 @@
 // What it cannot check: the real libraries' numerics and speed, and their undocumented limits. Its cuDNN weight
 // space has a layout of its own (pseudo-layers last to first, biases before matrices, gaps between regions), so the
 // caller must use the addresses cudnnGetRNNWeightParams returns, as with the real library.
+#include <malloc.h>
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -23,6 +26,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -43,9 +47,34 @@ void violation(const std::string& what) {
     std::fflush(stderr);
 }
 
+// ---- configuration: the child JVM's environment picks the versions and the device (defaults in brackets) ----
+
+int envInt(const char* name, int fallback) {
+    const char* v = std::getenv(name);
+    return v != nullptr && *v != 0 ? std::atoi(v) : fallback;
+}
+
+// The default models the -redist jar's 13.1 runtime and NVRTC on a machine whose driver is 13.0: CUDA's minor
+// version compatibility runs that runtime and its cubins, but the driver JIT-compiles only PTX of 13.0 or older.
+const int DRIVER_VERSION = envInt("RNN4J_HOSTCUDA_DRIVER", 13000);   // cuDriverGetVersion [13000]
+const int RUNTIME_VERSION = envInt("RNN4J_HOSTCUDA_RUNTIME", 13010); // cudaRuntimeGetVersion [13010]
+const int NVRTC_VERSION = 13010;                                     // nvrtcVersion: 13.1
+const int DEVICE_ARCH = envInt("RNN4J_HOSTCUDA_ARCH", 90);          // compute capability, 10·major + minor [90]
+const int CUDNN_CUDART = envInt("RNN4J_HOSTCUDA_CUDNN_CUDART", 13000); // cudnnGetCudartVersion [13000]
+const int DEVICE_COUNT = envInt("RNN4J_HOSTCUDA_DEVICES", 1);       // cudaGetDeviceCount, all alike [1]
+/**
+ * The calling thread's current device (cudaSetDevice; 0 until then, as in CUDA). Streams, handles, modules and
+ * allocations belong to the device current at their creation and must be destroyed with it current: cuModuleUnload
+ * documents unloading "from the current context", and rnn4j holds the other frees to the same rule.
+ */
+thread_local int currentDevice = 0;
+/** What nvrtcGetSupportedArchs reports (ascending): the architectures of CUDA 13.0 (nvcc --list-gpu-code). */
+const std::vector<int> NVRTC_ARCHS = {75, 80, 86, 87, 88, 89, 90, 100, 103, 110, 120, 121};
+
 // ---- device memory: host heap blocks, tracked ----
 
 std::map<uintptr_t, size_t> allocations; // base → bytes
+std::map<uintptr_t, int> allocationDevice; // base → device current at cudaMalloc
 
 /** The allocation holding [p, p + bytes), or false. */
 bool onDevice(const void* p, size_t bytes) {
@@ -83,33 +112,102 @@ bool host(const void* p, size_t bytes, const std::string& what) {
 
 struct Registry {
     const char* kind;
+    bool perDevice; // belongs to a device (stream, handle, module), not just to the host (descriptor, program)
     std::set<void*> live;
     long created = 0;
-    void* add(void* p) { live.insert(p); created++; return p; }
+    std::map<void*, int> device; // the device current at creation
+    void* add(void* p) { live.insert(p); created++; device[p] = currentDevice; return p; }
     bool has(const void* p) const { return live.count(const_cast<void*>(p)) != 0; }
     bool remove(void* p, const std::string& op) {
+        auto d = device.find(p);
+        if (d != device.end()) {
+            if (perDevice && d->second != currentDevice) {
+                violation(op + ": " + kind + " of device " + std::to_string(d->second) + " destroyed while device "
+                          + std::to_string(currentDevice) + " is current on this thread (cudaSetDevice first)");
+            }
+            device.erase(d);
+        }
         if (live.erase(p)) return true;
         violation(op + ": " + kind + " " + std::to_string((uintptr_t) p) + " is not alive (destroyed twice, or never created)");
         return false;
     }
 };
 
-Registry streams{"stream"}, blasHandles{"cuBLAS handle"}, modules{"module"}, programs{"NVRTC program"},
-        dnnHandles{"cuDNN handle"}, rnnDescs{"RNN descriptor"}, dataDescs{"RNN data descriptor"},
-        tensorDescs{"tensor descriptor"}, dropoutDescs{"dropout descriptor"};
+Registry streams{"stream", true}, blasHandles{"cuBLAS handle", true}, modules{"module", true},
+        programs{"NVRTC program", false}, dnnHandles{"cuDNN handle", true}, rnnDescs{"RNN descriptor", false},
+        dataDescs{"RNN data descriptor", false}, tensorDescs{"tensor descriptor", false}, dropoutDescs{"dropout descriptor", false};
+
+// ---- asynchronous copies between device and pageable host memory ----
+//
+// CUDA documents cudaMemcpyAsync with pageable host memory as possibly synchronous ("might be"), not as finished
+// with the host buffer on return, so the stand-in takes the pessimistic reading: the host side of a copy belongs to
+// the copy until its stream is synchronized. A host-to-device copy reaches the device at once (later work on the
+// stream sees it) but keeps a snapshot of the source, which must still hold those bytes at the synchronize; a
+// device-to-host copy writes the host buffer only at the synchronize. Freeing host memory that a pending copy still
+// reads or writes (operator delete[], which JavaCPP's deallocators call) is a violation.
+
+struct HostCopy {
+    void* stream;
+    char* host;
+    size_t bytes;
+    bool toHost;
+    std::vector<char> data; // to device: the source as it was at the call; to host: what the device held then
+};
+
+std::vector<HostCopy> pendingCopies;
+std::atomic<size_t> pendingCount{0}; // read without the lock by operator delete[]
+
+/** Completes the pending copies of stream s (all streams if all). */
+void completeCopies(void* s, bool all) {
+    for (auto it = pendingCopies.begin(); it != pendingCopies.end();) {
+        if (!all && it->stream != s) { ++it; continue; }
+        if (it->toHost) {
+            std::memcpy(it->host, it->data.data(), it->bytes);
+        } else if (std::memcmp(it->host, it->data.data(), it->bytes) != 0) {
+            violation("cudaMemcpyAsync host-to-device: the " + std::to_string(it->bytes) + "-byte source at "
+                      + std::to_string((uintptr_t) it->host) + " changed before its stream was synchronized");
+        }
+        it = pendingCopies.erase(it);
+    }
+    pendingCount = pendingCopies.size();
+}
+
+/** Host memory at p is being freed: no pending copy may still use it. */
+void hostMemoryFreed(void* p) {
+    if (p == nullptr || pendingCount.load() == 0) return;
+    GUARD;
+    uintptr_t from = (uintptr_t) p, to = from + malloc_usable_size(p);
+    for (auto it = pendingCopies.begin(); it != pendingCopies.end();) {
+        uintptr_t a = (uintptr_t) it->host;
+        if (a < to && a + it->bytes > from) {
+            violation(std::string("host memory freed while a cudaMemcpyAsync ") + (it->toHost ? "to" : "from")
+                      + " it (" + std::to_string(it->bytes) + " bytes) may still be in flight: its stream was not synchronized");
+            it = pendingCopies.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    pendingCount = pendingCopies.size();
+}
 
 struct Report {
     ~Report() {
-        std::fprintf(stderr, "hostcuda EXIT: allocations %zu, streams %zu, cublas %zu, modules %zu, programs %zu, "
+        std::fprintf(stderr, "hostcuda EXIT: allocations %zu, copies %zu, streams %zu, cublas %zu, modules %zu, programs %zu, "
                      "cudnn %zu, rnn %zu, rnndata %zu, tensor %zu, dropout %zu, violations %d\n",
-                     allocations.size(), streams.live.size(), blasHandles.live.size(), modules.live.size(),
+                     allocations.size(), pendingCopies.size(), streams.live.size(), blasHandles.live.size(), modules.live.size(),
                      programs.live.size(), dnnHandles.live.size(), rnnDescs.live.size(), dataDescs.live.size(),
                      tensorDescs.live.size(), dropoutDescs.live.size(), violations);
+        pendingCount = 0; // pendingCopies is destroyed next: later frees must not look at it
     }
 } report;
 
-/** Armed through cudaDeviceSetLimit(FAULT_LIMIT, k): the k-th fallible call from then on fails, once. */
-const int FAULT_LIMIT = 0x52344A, LIVE_LIMIT = 0x52344B;
+/**
+ * The tests' control values (cudaDeviceSetLimit / cudaDeviceGetLimit): FAULT arms the k-th fallible call from then
+ * on to fail, once; LIVE counts live objects; DWELL (µs) keeps each cudnnRNNForward in flight that much longer, with
+ * the lock released, so that concurrent use of one handle or RNN descriptor shows; VIOLATIONS counts the reports.
+ */
+const int FAULT_LIMIT = 0x52344A, LIVE_LIMIT = 0x52344B, DWELL_LIMIT = 0x52344C, VIOLATIONS_LIMIT = 0x52344D;
+long long dwellMicros = 0;
 long long faultAt = 0, faultCalls = 0;
 
 bool fault(const char* function) {
@@ -120,7 +218,7 @@ bool fault(const char* function) {
 }
 
 size_t liveObjects() {
-    size_t n = allocations.size();
+    size_t n = allocations.size() + pendingCopies.size();
     for (Registry* r : {&streams, &blasHandles, &modules, &programs, &dnnHandles, &rnnDescs, &dataDescs, &tensorDescs, &dropoutDescs}) n += r->live.size();
     return n;
 }
@@ -179,32 +277,42 @@ double stored(double v, bool half) { return half ? halfToFloat(floatToHalf((floa
 
 extern "C" {
 
-int cudaGetDeviceCount(int* count) { *count = 1; return 0; }
+/** A runtime of a newer major than the driver finds no device: cudaErrorInsufficientDriver, as CUDA reports it. */
+int cudaGetDeviceCount(int* count) {
+    if (DRIVER_VERSION / 1000 < RUNTIME_VERSION / 1000) { *count = 0; return 35; }
+    *count = DEVICE_COUNT;
+    return 0;
+}
 
 int cudaSetDevice(int device) {
     GUARD;
     if (fault("cudaSetDevice")) return 2;
-    if (device == 0) return 0;
-    violation("cudaSetDevice(" + std::to_string(device) + "): the stand-in has device 0 only");
+    if (device >= 0 && device < DEVICE_COUNT) { currentDevice = device; return 0; }
+    violation("cudaSetDevice(" + std::to_string(device) + "): the stand-in has " + std::to_string(DEVICE_COUNT) + " device(s)");
     return 101; // cudaErrorInvalidDevice
 }
 
 int cudaGetDeviceProperties(void* prop, int device) {
-    if (device != 0) return 101;
+    if (device < 0 || device >= DEVICE_COUNT) return 101;
     // cudaDeviceProp of CUDA 13: char name[256] at 0, int major at 360, int minor at 364 (offsets of the header).
     std::memset(prop, 0, 256);
     std::strcpy((char*) prop, "rnn4j host stand-in");
-    int major = 9, minor = 0;
+    int major = DEVICE_ARCH / 10, minor = DEVICE_ARCH % 10;
     std::memcpy((char*) prop + 360, &major, 4);
     std::memcpy((char*) prop + 364, &minor, 4);
     return 0;
 }
+
+int cudaRuntimeGetVersion(int* version) { *version = RUNTIME_VERSION; return 0; }
+
+int cudaDriverGetVersion(int* version) { *version = DRIVER_VERSION; return 0; }
 
 const char* cudaGetErrorName(int error) {
     switch (error) {
         case 0: return "cudaSuccess";
         case 1: return "cudaErrorInvalidValue";
         case 2: return "cudaErrorMemoryAllocation";
+        case 35: return "cudaErrorInsufficientDriver";
         case 101: return "cudaErrorInvalidDevice";
         case 400: return "cudaErrorInvalidResourceHandle";
         default: return "cudaErrorUnknown";
@@ -219,6 +327,7 @@ int cudaMalloc(void** p, size_t bytes) {
     if (block == nullptr) return 2;
     std::memset(block, 0xff, bytes); // NaN in float and in half: what nobody wrote shows
     allocations[(uintptr_t) block] = bytes;
+    allocationDevice[(uintptr_t) block] = currentDevice;
     *p = block;
     return 0;
 }
@@ -231,8 +340,14 @@ int cudaFree(void* p) {
         violation("cudaFree(" + std::to_string((uintptr_t) p) + "): not the start of a live allocation (double free?)");
         return 1;
     }
+    int owner = allocationDevice[(uintptr_t) p];
+    if (owner != currentDevice) {
+        violation("cudaFree(" + std::to_string((uintptr_t) p) + "): memory of device " + std::to_string(owner)
+                  + " freed while device " + std::to_string(currentDevice) + " is current on this thread (cudaSetDevice first)");
+    }
     std::free(p);
     allocations.erase(it);
+    allocationDevice.erase((uintptr_t) p);
     return 0;
 }
 
@@ -246,6 +361,7 @@ int cudaStreamCreate(void** s) {
 int cudaStreamDestroy(void* s) {
     GUARD;
     if (!streams.remove(s, "cudaStreamDestroy")) return 400;
+    completeCopies(s, false); // the stream's work completes (later, on a GPU); its copies are settled here
     delete[] (char*) s;
     return 0;
 }
@@ -253,7 +369,9 @@ int cudaStreamDestroy(void* s) {
 int cudaStreamSynchronize(void* s) {
     GUARD;
     if (fault("cudaStreamSynchronize")) return 2;
-    return stream(s, "cudaStreamSynchronize") ? 0 : 400;
+    if (!stream(s, "cudaStreamSynchronize")) return 400;
+    completeCopies(s, false);
+    return 0;
 }
 
 int cudaMemcpyAsync(void* dst, const void* src, size_t bytes, int kind, void* s) {
@@ -269,13 +387,22 @@ int cudaMemcpyAsync(void* dst, const void* src, size_t bytes, int kind, void* s)
         default: violation("cudaMemcpyAsync: kind " + std::to_string(kind) + " (rnn4j names the direction)"); ok = false;
     }
     if (!ok) return 1;
+    if (kind == 1) {
+        pendingCopies.push_back(HostCopy{s, (char*) src, bytes, false, std::vector<char>((const char*) src, (const char*) src + bytes)});
+    } else if (kind == 2) {
+        pendingCopies.push_back(HostCopy{s, (char*) dst, bytes, true, std::vector<char>((const char*) src, (const char*) src + bytes)});
+        pendingCount = pendingCopies.size();
+        return 0; // the host buffer is written when the stream is synchronized
+    }
+    pendingCount = pendingCopies.size();
     std::memmove(dst, src, bytes);
     return 0;
 }
 
-/** The tests' control channel: arm a fault (FAULT_LIMIT), read whether it is still armed, or count live objects. */
+/** The tests' control channel (FAULT_LIMIT and the others above). */
 int cudaDeviceSetLimit(int limit, size_t value) {
     GUARD;
+    if (limit == DWELL_LIMIT) { dwellMicros = (long long) value; return 0; }
     if (limit != FAULT_LIMIT) { violation("cudaDeviceSetLimit: rnn4j sets no limit"); return 1; }
     faultAt = (long long) value;
     faultCalls = 0;
@@ -286,11 +413,21 @@ int cudaDeviceGetLimit(size_t* value, int limit) {
     GUARD;
     if (limit == FAULT_LIMIT) *value = (size_t) faultAt;
     else if (limit == LIVE_LIMIT) *value = liveObjects();
+    else if (limit == VIOLATIONS_LIMIT) *value = (size_t) violations;
     else { violation("cudaDeviceGetLimit: rnn4j reads no limit"); return 1; }
     return 0;
 }
 
 } // extern "C"
+
+/**
+ * Interposed (exported as _ZdaPv@GLIBCXX_3.4, see hostcuda.map): JavaCPP allocates host arrays with new[] and frees
+ * them with delete[], so this is where a staging buffer freed under a pending copy shows. Otherwise libstdc++'s.
+ */
+void operator delete[](void* p) noexcept {
+    hostMemoryFreed(p);
+    std::free(p);
+}
 
 // ============================================================ CUDA driver (libcuda.so.1): modules and launches
 
@@ -329,6 +466,10 @@ const std::vector<Function> FUNCTIONS = {
 
 struct Module { std::vector<std::string> entries; };
 
+/** The stand-in NVRTC's cubin: ELF magic, uint32 size, uint32 arch, this marker, NUL-terminated entry names, "". */
+const char CUBIN_MAGIC[4] = {0x7f, 'E', 'L', 'F'};
+const char* const CUBIN_MARKER = "rnn4j host stand-in cubin";
+
 } // namespace
 
 extern "C" {
@@ -338,27 +479,73 @@ int cuGetErrorName(int error, const char** name) {
         case 0: *name = "CUDA_SUCCESS"; return 0;
         case 1: *name = "CUDA_ERROR_INVALID_VALUE"; return 0;
         case 2: *name = "CUDA_ERROR_OUT_OF_MEMORY"; return 0;
+        case 200: *name = "CUDA_ERROR_INVALID_IMAGE"; return 0;
+        case 209: *name = "CUDA_ERROR_NO_BINARY_FOR_GPU"; return 0;
         case 218: *name = "CUDA_ERROR_INVALID_PTX"; return 0;
+        case 222: *name = "CUDA_ERROR_UNSUPPORTED_PTX_VERSION"; return 0;
         case 400: *name = "CUDA_ERROR_INVALID_HANDLE"; return 0;
         case 500: *name = "CUDA_ERROR_NOT_FOUND"; return 0;
         default: *name = nullptr; return 1;
     }
 }
 
-/** The "PTX" of the stand-in NVRTC: one ".visible .entry NAME" line per kernel the source defines. */
+int cuDriverGetVersion(int* version) { *version = DRIVER_VERSION; return 0; }
+
+/**
+ * Loads an image of the stand-in NVRTC the way the driver treats the real ones: a cubin (ELF magic) only on a
+ * device it was built for — same major, minor not above the device's, CUDA's binary compatibility rule — and PTX
+ * through the "JIT", which needs a target not above the device and PTX not newer than this driver (PTX of a newer
+ * NVRTC is what minor-version compatibility does not cover: CUDA_ERROR_UNSUPPORTED_PTX_VERSION).
+ */
 int cuModuleLoadData(void** module, const void* image) {
     GUARD;
     if (fault("cuModuleLoadData")) return 2; // CUDA_ERROR_OUT_OF_MEMORY
-    std::string text((const char*) image);
-    if (text.rfind("// rnn4j host stand-in PTX", 0) != 0) {
-        violation("cuModuleLoadData: the image is not PTX from the stand-in NVRTC");
-        return 218;
-    }
+    const char* bytes = (const char*) image;
     Module* m = new Module();
-    const std::string tag = ".visible .entry ";
-    for (size_t at = text.find(tag); at != std::string::npos; at = text.find(tag, at + 1)) {
-        size_t from = at + tag.size();
-        m->entries.push_back(text.substr(from, text.find('\n', from) - from));
+    if (std::memcmp(bytes, CUBIN_MAGIC, 4) == 0) {
+        uint32_t size, arch;
+        std::memcpy(&size, bytes + 4, 4);
+        std::memcpy(&arch, bytes + 8, 4);
+        if (std::strcmp(bytes + 12, CUBIN_MARKER) != 0) {
+            delete m;
+            violation("cuModuleLoadData: an ELF image that is not a cubin of the stand-in NVRTC (truncated at a NUL?)");
+            return 200; // CUDA_ERROR_INVALID_IMAGE
+        }
+        if ((int) arch / 10 != DEVICE_ARCH / 10 || (int) arch % 10 > DEVICE_ARCH % 10) {
+            delete m;
+            violation("cuModuleLoadData: a cubin for sm_" + std::to_string(arch) + " cannot run on this sm_"
+                      + std::to_string(DEVICE_ARCH) + " device");
+            return 209; // CUDA_ERROR_NO_BINARY_FOR_GPU
+        }
+        for (size_t at = 12 + std::strlen(CUBIN_MARKER) + 1; at < size && bytes[at] != 0; at += std::strlen(bytes + at) + 1) {
+            m->entries.push_back(bytes + at);
+        }
+    } else {
+        std::string text(bytes);
+        int nvrtc = 0, target = 0;
+        if (text.rfind("// rnn4j host stand-in PTX", 0) != 0
+            || std::sscanf(text.c_str() + text.find("// NVRTC "), "// NVRTC %d", &nvrtc) != 1
+            || std::sscanf(text.c_str() + text.find(".target sm_"), ".target sm_%d", &target) != 1) {
+            delete m;
+            violation("cuModuleLoadData: the image is neither a cubin nor PTX from the stand-in NVRTC");
+            return 218; // CUDA_ERROR_INVALID_PTX
+        }
+        if (nvrtc > DRIVER_VERSION) {
+            delete m;
+            violation("cuModuleLoadData: PTX from NVRTC " + std::to_string(nvrtc) + " cannot be JIT-compiled by driver "
+                      + std::to_string(DRIVER_VERSION) + " (minor-version compatibility covers cubins, not PTX)");
+            return 222; // CUDA_ERROR_UNSUPPORTED_PTX_VERSION
+        }
+        if (target > DEVICE_ARCH) {
+            delete m;
+            violation("cuModuleLoadData: PTX for sm_" + std::to_string(target) + " on an sm_" + std::to_string(DEVICE_ARCH) + " device");
+            return 218;
+        }
+        const std::string tag = ".visible .entry ";
+        for (size_t at = text.find(tag); at != std::string::npos; at = text.find(tag, at + 1)) {
+            size_t from = at + tag.size();
+            m->entries.push_back(text.substr(from, text.find('\n', from) - from));
+        }
     }
     *module = modules.add(m);
     return 0;
@@ -499,7 +686,11 @@ int cublasSgemm_v2(void* handle, int transa, int transb, int m, int n, int k, co
 // ============================================================ NVRTC (libnvrtc.so.13)
 
 namespace {
-struct Program { std::string source, name, ptx, log; std::map<std::string, std::string> headers; bool compiled = false; };
+struct Program {
+    std::string source, name, ptx, cubin, log;
+    std::map<std::string, std::string> headers;
+    bool compiled = false;
+};
 }
 
 extern "C" {
@@ -512,8 +703,29 @@ const char* nvrtcGetErrorString(int result) {
         case 4: return "NVRTC_ERROR_INVALID_PROGRAM";
         case 5: return "NVRTC_ERROR_INVALID_OPTION";
         case 6: return "NVRTC_ERROR_COMPILATION";
-        default: return "NVRTC_ERROR_INTERNAL_ERROR";
+        case 11: return "NVRTC_ERROR_INTERNAL_ERROR";
+        default: return "NVRTC_ERROR unknown";
     }
+}
+
+int nvrtcVersion(int* major, int* minor) {
+    *major = NVRTC_VERSION / 1000;
+    *minor = NVRTC_VERSION % 1000 / 10;
+    return 0;
+}
+
+int nvrtcGetNumSupportedArchs(int* count) {
+    GUARD;
+    if (fault("nvrtcGetNumSupportedArchs")) return 11; // NVRTC_ERROR_INTERNAL_ERROR
+    *count = (int) NVRTC_ARCHS.size();
+    return 0;
+}
+
+int nvrtcGetSupportedArchs(int* archs) {
+    GUARD;
+    if (fault("nvrtcGetSupportedArchs")) return 11;
+    std::copy(NVRTC_ARCHS.begin(), NVRTC_ARCHS.end(), archs);
+    return 0;
 }
 
 int nvrtcCreateProgram(void** prog, const char* src, const char* name, int numHeaders, const char* const* headers,
@@ -530,33 +742,57 @@ int nvrtcCreateProgram(void** prog, const char* src, const char* name, int numHe
 }
 
 /**
- * "Compiles" by checking what NVRTC would need: every #include "…" is among the headers given, the options name a
- * virtual architecture and C++17; the PTX lists the source's extern "C" __global__ entry points.
+ * "Compiles" by checking what NVRTC would need: every #include "…" is among the headers given, the options name one
+ * architecture NVRTC supports — real (sm_XY: a cubin and PTX) or virtual (compute_XY: PTX only) — and C++17. The
+ * images list the source's extern "C" __global__ entry points; the PTX names the NVRTC version that wrote it.
  */
 int nvrtcCompileProgram(void* prog, int numOptions, const char* const* options) {
     GUARD;
     if (fault("nvrtcCompileProgram")) return 1;
     if (!programs.has(prog)) { violation("nvrtcCompileProgram: program is not alive"); return 4; }
     Program* p = (Program*) prog;
-    bool arch = false, std17 = false;
+    int arch = 0;
+    bool real = false, std17 = false;
     for (int i = 0; i < numOptions; i++) {
         std::string o = options[i];
-        if (o.rfind("--gpu-architecture=compute_", 0) == 0) arch = true;
+        const std::string sm = "--gpu-architecture=sm_", compute = "--gpu-architecture=compute_";
+        if (o.rfind(sm, 0) == 0) { real = true; arch = std::atoi(o.c_str() + sm.size()); }
+        else if (o.rfind(compute, 0) == 0) { real = false; arch = std::atoi(o.c_str() + compute.size()); }
         else if (o == "-std=c++17") std17 = true;
         else { p->log = "unknown option " + o; return 5; }
     }
-    if (!arch || !std17) { p->log = "expected --gpu-architecture=compute_XY and -std=c++17"; return 5; }
+    if (arch == 0 || !std17) { p->log = "expected --gpu-architecture=sm_XY or compute_XY, and -std=c++17"; return 5; }
+    if (std::find(NVRTC_ARCHS.begin(), NVRTC_ARCHS.end(), arch) == NVRTC_ARCHS.end()) {
+        p->log = "nvrtc: error: invalid value for --gpu-architecture (-arch): " + std::to_string(arch) + " is not supported";
+        return 5; // NVRTC_ERROR_INVALID_OPTION
+    }
     const std::string inc = "#include \"";
     for (size_t at = p->source.find(inc); at != std::string::npos; at = p->source.find(inc, at + 1)) {
         size_t from = at + inc.size();
         std::string header = p->source.substr(from, p->source.find('"', from) - from);
         if (!p->headers.count(header)) { p->log = p->name + ": cannot open source file \"" + header + "\""; return 6; }
     }
-    p->ptx = "// rnn4j host stand-in PTX of " + p->name + "\n";
+    std::vector<std::string> entries;
     const std::string global = "extern \"C\" __global__ void ";
     for (size_t at = p->source.find(global); at != std::string::npos; at = p->source.find(global, at + 1)) {
         size_t from = at + global.size();
-        p->ptx += ".visible .entry " + p->source.substr(from, p->source.find('(', from) - from) + "\n";
+        entries.push_back(p->source.substr(from, p->source.find('(', from) - from));
+    }
+    p->ptx = "// rnn4j host stand-in PTX of " + p->name + "\n// NVRTC " + std::to_string(NVRTC_VERSION) + "\n.version "
+             + std::to_string(NVRTC_VERSION / 1000 - 4) + "." + std::to_string(NVRTC_VERSION % 1000 / 10) + "\n.target sm_"
+             + std::to_string(arch) + "\n.address_size 64\n";
+    for (const std::string& e : entries) p->ptx += ".visible .entry " + e + "\n";
+    p->cubin.clear();
+    if (real) {
+        p->cubin.assign(CUBIN_MAGIC, 4);
+        p->cubin.append(8, '\0'); // size and arch, filled in below
+        p->cubin += CUBIN_MARKER;
+        p->cubin += '\0';
+        for (const std::string& e : entries) { p->cubin += e; p->cubin += '\0'; }
+        p->cubin += '\0';
+        uint32_t size = (uint32_t) p->cubin.size(), a = (uint32_t) arch;
+        std::memcpy(&p->cubin[4], &size, 4);
+        std::memcpy(&p->cubin[8], &a, 4);
     }
     p->compiled = true;
     return 0;
@@ -564,7 +800,7 @@ int nvrtcCompileProgram(void* prog, int numOptions, const char* const* options) 
 
 int nvrtcGetPTXSize(void* prog, size_t* size) {
     GUARD;
-    if (fault("nvrtcGetPTXSize")) return 7; // NVRTC_ERROR_INTERNAL_ERROR
+    if (fault("nvrtcGetPTXSize")) return 11; // NVRTC_ERROR_INTERNAL_ERROR
     if (!programs.has(prog) || !((Program*) prog)->compiled) { violation("nvrtcGetPTXSize: no compiled program"); return 4; }
     *size = ((Program*) prog)->ptx.size() + 1;
     return 0;
@@ -572,9 +808,28 @@ int nvrtcGetPTXSize(void* prog, size_t* size) {
 
 int nvrtcGetPTX(void* prog, char* ptx) {
     GUARD;
-    if (fault("nvrtcGetPTX")) return 7;
+    if (fault("nvrtcGetPTX")) return 11;
     if (!programs.has(prog) || !((Program*) prog)->compiled) { violation("nvrtcGetPTX: no compiled program"); return 4; }
     std::memcpy(ptx, ((Program*) prog)->ptx.c_str(), ((Program*) prog)->ptx.size() + 1);
+    return 0;
+}
+
+/** 0 after a compile for a virtual architecture, as NVRTC documents. */
+int nvrtcGetCUBINSize(void* prog, size_t* size) {
+    GUARD;
+    if (fault("nvrtcGetCUBINSize")) return 11;
+    if (!programs.has(prog) || !((Program*) prog)->compiled) { violation("nvrtcGetCUBINSize: no compiled program"); return 4; }
+    *size = ((Program*) prog)->cubin.size();
+    return 0;
+}
+
+int nvrtcGetCUBIN(void* prog, char* cubin) {
+    GUARD;
+    if (fault("nvrtcGetCUBIN")) return 11;
+    if (!programs.has(prog) || !((Program*) prog)->compiled) { violation("nvrtcGetCUBIN: no compiled program"); return 4; }
+    Program* p = (Program*) prog;
+    if (p->cubin.empty()) { violation("nvrtcGetCUBIN: compiled for a virtual architecture, there is no cubin"); return 3; }
+    std::memcpy(cubin, p->cubin.data(), p->cubin.size());
     return 0;
 }
 
@@ -612,11 +867,25 @@ const int FLOAT = 0, HALF = 2;
 const int RNN_RELU = 0, RNN_TANH = 1, LSTM = 2, GRU = 3;
 const int SEQ_MAJOR_UNPACKED = 0, SEQ_MAJOR_PACKED = 1, BATCH_MAJOR_UNPACKED = 2;
 
-struct Handle { void* stream = nullptr; };
+/**
+ * An object one call at a time may use: cuDNN documents its thread safety per handle (no handle used by two threads
+ * at once); for descriptors it documents nothing, and rnn4j reads that as the same rule. cudnnRNNForward marks its
+ * handle and RNN descriptor busy while it computes (with the lock released), and any other use meanwhile is reported.
+ */
+struct Busy { int calls = 0; };
+
+/** Reports use of o by another call while it is busy; true when it is idle. */
+bool idle(const Busy& o, const char* kind, const char* op) {
+    if (o.calls == 0) return true;
+    violation(std::string(op) + ": the " + kind + " is in use by a cudnnRNNForward on another thread at the same time");
+    return false;
+}
+
+struct Handle : Busy { void* stream = nullptr; };
 struct Dropout { bool set = false; float p = 0; };
 struct Tensor { bool set = false; int dataType = 0, nbDims = 0; int dims[8] = {}, strides[8] = {}; };
 struct RnnData { bool set = false; int dataType = 0, layout = 0, maxSeqLength = 0, batch = 0, vectorSize = 0; std::vector<int> lengths; double fill = 0; };
-struct Rnn {
+struct Rnn : Busy {
     bool set = false;
     int algo, cellMode, biasMode, dirMode, inputMode, dataType, mathPrec, mathType, inputSize, hiddenSize, projSize, numLayers;
     unsigned auxFlags;
@@ -803,6 +1072,8 @@ extern "C" {
 
 size_t cudnnGetVersion() { return 91900; }
 
+size_t cudnnGetCudartVersion() { return (size_t) CUDNN_CUDART; }
+
 const char* cudnnGetErrorString(int status) {
     switch (status) {
         case OK: return "CUDNN_STATUS_SUCCESS";
@@ -813,10 +1084,35 @@ const char* cudnnGetErrorString(int status) {
     }
 }
 
-int cudnnCreate(void** h) { GUARD; if (fault("cudnnCreate")) return EXECUTION_FAILED; *h = dnnHandles.add(new Handle()); return OK; }
+/**
+ * NVIDIA's cuDNN guide: when threads create their own handles, make one synchronous cudnnCreate first. The stand-in
+ * keeps the process's first cudnnCreate running 50 ms (lock released) and reports any other cudnnCreate meanwhile.
+ */
+bool firstHandleCreated = false;
+int handlesBeingCreated = 0;
+
+int cudnnCreate(void** h) {
+    std::unique_lock<std::recursive_mutex> guard(lock);
+    if (fault("cudnnCreate")) return EXECUTION_FAILED;
+    if (!firstHandleCreated && handlesBeingCreated > 0) {
+        violation("cudnnCreate: called while the process's first cudnnCreate is still running on another thread "
+                  "(create the first handle synchronously, then one per thread)");
+    }
+    handlesBeingCreated++;
+    if (!firstHandleCreated) {
+        guard.unlock();
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        guard.lock();
+    }
+    handlesBeingCreated--;
+    firstHandleCreated = true;
+    *h = dnnHandles.add(new Handle());
+    return OK;
+}
 
 int cudnnDestroy(void* h) {
     GUARD;
+    if (dnnHandles.has(h) && !idle(*(Handle*) h, "handle", "cudnnDestroy")) return BAD_PARAM;
     if (!dnnHandles.remove(h, "cudnnDestroy")) return BAD_PARAM;
     delete (Handle*) h;
     return OK;
@@ -826,7 +1122,7 @@ int cudnnSetStream(void* h, void* s) {
     GUARD;
     if (fault("cudnnSetStream")) return EXECUTION_FAILED;
     Handle* handle = live<Handle>(dnnHandles, h, "cudnnSetStream");
-    if (handle == nullptr || !stream(s, "cudnnSetStream")) return BAD_PARAM;
+    if (handle == nullptr || !idle(*handle, "handle", "cudnnSetStream") || !stream(s, "cudnnSetStream")) return BAD_PARAM;
     handle->stream = s;
     return OK;
 }
@@ -891,6 +1187,7 @@ int cudnnCreateRNNDescriptor(void** d) { GUARD; if (fault("cudnnCreateRNNDescrip
 
 int cudnnDestroyRNNDescriptor(void* d) {
     GUARD;
+    if (rnnDescs.has(d) && !idle(*(Rnn*) d, "RNN descriptor", "cudnnDestroyRNNDescriptor")) return BAD_PARAM;
     if (!rnnDescs.remove(d, "cudnnDestroyRNNDescriptor")) return BAD_PARAM;
     delete (Rnn*) d;
     return OK;
@@ -902,7 +1199,7 @@ int cudnnSetRNNDescriptor_v8(void* d, int algo, int cellMode, int biasMode, int 
     GUARD;
     if (fault("cudnnSetRNNDescriptor_v8")) return EXECUTION_FAILED;
     Rnn* r = live<Rnn>(rnnDescs, d, "cudnnSetRNNDescriptor_v8");
-    if (r == nullptr) return BAD_PARAM;
+    if (r == nullptr || !idle(*r, "RNN descriptor", "cudnnSetRNNDescriptor_v8")) return BAD_PARAM;
     Dropout* dd = live<Dropout>(dropoutDescs, dropout, "cudnnSetRNNDescriptor_v8 dropoutDesc");
     if (dd == nullptr || !dd->set) return BAD_PARAM;
     std::string why;
@@ -924,7 +1221,7 @@ int cudnnSetRNNDescriptor_v8(void* d, int algo, int cellMode, int biasMode, int 
         violation("cudnnSetRNNDescriptor_v8: " + why);
         return BAD_PARAM;
     }
-    *r = Rnn{true, algo, cellMode, biasMode, dirMode, inputMode, dataType, mathPrec, mathType, inputSize, hiddenSize,
+    *r = Rnn{{}, true, algo, cellMode, biasMode, dirMode, inputMode, dataType, mathPrec, mathType, inputSize, hiddenSize,
              projSize, numLayers, auxFlags};
     return OK;
 }
@@ -933,7 +1230,9 @@ int cudnnGetRNNWeightSpaceSize(void* h, void* d, size_t* size) {
     GUARD;
     if (fault("cudnnGetRNNWeightSpaceSize")) return EXECUTION_FAILED;
     Rnn* r = live<Rnn>(rnnDescs, d, "cudnnGetRNNWeightSpaceSize");
-    if (live<Handle>(dnnHandles, h, "cudnnGetRNNWeightSpaceSize") == nullptr || r == nullptr || !r->set) return BAD_PARAM;
+    Handle* handle = live<Handle>(dnnHandles, h, "cudnnGetRNNWeightSpaceSize");
+    if (handle == nullptr || r == nullptr || !r->set) return BAD_PARAM;
+    if (!idle(*handle, "handle", "cudnnGetRNNWeightSpaceSize") || !idle(*r, "RNN descriptor", "cudnnGetRNNWeightSpaceSize")) return BAD_PARAM;
     layoutOf(*r, size);
     return OK;
 }
@@ -943,7 +1242,9 @@ int cudnnGetRNNWeightParams(void* h, void* d, int pseudoLayer, size_t weightSpac
     GUARD;
     if (fault("cudnnGetRNNWeightParams")) return EXECUTION_FAILED;
     Rnn* r = live<Rnn>(rnnDescs, d, "cudnnGetRNNWeightParams");
-    if (live<Handle>(dnnHandles, h, "cudnnGetRNNWeightParams") == nullptr || r == nullptr || !r->set) return BAD_PARAM;
+    Handle* handle = live<Handle>(dnnHandles, h, "cudnnGetRNNWeightParams");
+    if (handle == nullptr || r == nullptr || !r->set) return BAD_PARAM;
+    if (!idle(*handle, "handle", "cudnnGetRNNWeightParams") || !idle(*r, "RNN descriptor", "cudnnGetRNNWeightParams")) return BAD_PARAM;
     size_t total;
     auto regions = layoutOf(*r, &total);
     if (pseudoLayer < 0 || pseudoLayer >= r->numLayers * r->dirs() || linLayerID < 0 || linLayerID >= r->ids()) {
@@ -1019,7 +1320,9 @@ int cudnnGetRNNTempSpaceSizes(void* h, void* d, int fwdMode, void* xDesc, size_t
     if (fault("cudnnGetRNNTempSpaceSizes")) return EXECUTION_FAILED;
     Rnn* r = live<Rnn>(rnnDescs, d, "cudnnGetRNNTempSpaceSizes");
     RnnData* x = live<RnnData>(dataDescs, xDesc, "cudnnGetRNNTempSpaceSizes xDesc");
-    if (live<Handle>(dnnHandles, h, "cudnnGetRNNTempSpaceSizes") == nullptr || r == nullptr || x == nullptr || !r->set || !x->set) return BAD_PARAM;
+    Handle* handle = live<Handle>(dnnHandles, h, "cudnnGetRNNTempSpaceSizes");
+    if (handle == nullptr || r == nullptr || x == nullptr || !r->set || !x->set) return BAD_PARAM;
+    if (!idle(*handle, "handle", "cudnnGetRNNTempSpaceSizes") || !idle(*r, "RNN descriptor", "cudnnGetRNNTempSpaceSizes")) return BAD_PARAM;
     if (fwdMode != 0 && fwdMode != 1) return BAD_PARAM;
     if (work) *work = workspaceBytes(*r, *x);
     if (reserve) *reserve = fwdMode == 0 ? 0 : workspaceBytes(*r, *x);
@@ -1030,7 +1333,7 @@ int cudnnRNNForward(void* h, void* d, int fwdMode, const int* devSeqLengths, voi
                     void* y, void* hDesc, const void* hx, void* hy, void* cDesc, const void* cx, void* cy,
                     size_t weightSpaceSize, const void* weightSpace, size_t workSpaceSize, void* workSpace,
                     size_t reserveSpaceSize, void* reserveSpace) {
-    GUARD;
+    std::unique_lock<std::recursive_mutex> guard(lock);
     if (fault("cudnnRNNForward")) return EXECUTION_FAILED;
     Handle* handle = live<Handle>(dnnHandles, h, "cudnnRNNForward");
     Rnn* r = live<Rnn>(rnnDescs, d, "cudnnRNNForward");
@@ -1038,6 +1341,7 @@ int cudnnRNNForward(void* h, void* d, int fwdMode, const int* devSeqLengths, voi
     RnnData* yd = live<RnnData>(dataDescs, yDesc, "cudnnRNNForward yDesc");
     Tensor* hd = live<Tensor>(tensorDescs, hDesc, "cudnnRNNForward hDesc");
     if (!handle || !r || !xd || !yd || !hd || !r->set || !xd->set || !yd->set) return BAD_PARAM;
+    if (!idle(*handle, "handle", "cudnnRNNForward") || !idle(*r, "RNN descriptor", "cudnnRNNForward")) return BAD_PARAM;
     if (!stream(handle->stream, "cudnnRNNForward (the handle's stream)")) return BAD_PARAM;
     if (fwdMode != 0) { violation("cudnnRNNForward: the stand-in runs CUDNN_FWD_MODE_INFERENCE only"); return NOT_SUPPORTED; }
     int LD = r->numLayers * r->dirs(), N = xd->batch, S = r->projSize, H = r->hiddenSize;
@@ -1075,7 +1379,19 @@ int cudnnRNNForward(void* h, void* d, int fwdMode, const int* devSeqLengths, voi
     (void) reserveSpaceSize;
     (void) reserveSpace;
     if (!ok) return BAD_PARAM;
-    forward(*r, *xd, *yd, x, y, hx, hy, cx, cy, (const unsigned char*) weightSpace, workSpace, work);
+    // Computed on copies of the descriptors with the lock released, the handle and RNN descriptor marked busy:
+    // a call of another thread on either meanwhile is reported (see Busy).
+    Rnn rnn = *r;
+    RnnData xdata = *xd, ydata = *yd;
+    handle->calls++;
+    r->calls++;
+    long long dwell = dwellMicros;
+    guard.unlock();
+    forward(rnn, xdata, ydata, x, y, hx, hy, cx, cy, (const unsigned char*) weightSpace, workSpace, work);
+    if (dwell > 0) std::this_thread::sleep_for(std::chrono::microseconds(dwell));
+    guard.lock();
+    handle->calls--;
+    r->calls--;
     return OK;
 }
 
