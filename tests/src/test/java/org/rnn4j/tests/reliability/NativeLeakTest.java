@@ -20,7 +20,7 @@ import org.rnn4j.RnnWeights;
  *
  * <p>JavaCPP counts only while its GC deallocation is on: with {@code org.bytedeco.javacpp.nopointergc=true} both
  * counters stay 0, which made an earlier version of this test (run that way, to keep the GC from freeing leaks)
- * unable to fail (reliability.md, bug 30). With the GC on, a leaked pointer would be freed at some later collection,
+ * unable to fail (reliability.md, bug 37). With the GC on, a leaked pointer would be freed at some later collection,
  * so the counts are compared after each cycle, not once at the end: everything rnn4j allocates is freed by
  * {@code close()} or its call's scope, never by the GC, so a correct cycle is exact whatever the GC does, and a leak
  * shows in every cycle that no collection happens to finish in between.

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * allocation of the fast path's per-shape context, the layer driver's buffers and the composed paths' weight copies
  * in turn. Each time the error reaches the caller as it is, the prepared RNN keeps giving the same results, and after
  * close JavaCPP's live bytes and objects are back at their baseline: a constructor that caught only
- * {@code RuntimeException} stranded what it had built before the failing allocation (reliability.md, bug 29).
+ * {@code RuntimeException} stranded what it had built before the failing allocation (reliability.md, bug 36).
  */
 class NativeOutOfMemoryTest {
     /** The allocation sites the sweep must reach (so the test cannot pass by running out nowhere interesting). */
