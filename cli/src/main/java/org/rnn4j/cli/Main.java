@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  * configuration the backend cannot run), with exactly one line on stderr; 1 on any other failure.
  */
 @Command(name = "rnn4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Recurrent layers (RNN, LSTM, GRU) on oneDNN, cuDNN or the float64 reference. "
+        description = "Recurrent layers (RNN, LSTM, GRU) on oneDNN (CPU) or the float64 reference. "
                 + "Without a command: a short LSTM demo on the default backend.",
         subcommands = {InfoCommand.class, RunCommand.class, VerifyCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
