@@ -10,9 +10,10 @@
 #    repository, target/m2 here, never ~/.m2. A generated settings file reads ~/.m2/repository as a file://
 #    repository ahead of Maven Central, so a warm machine copies instead of downloading; on a fresh machine
 #    everything comes from Central.
-# 2. builds consumer/ (imports rnn4j-bom, depends on rnn4j-platform, no rnn4j versions) with
-#    -Djavacpp.platform=linux-x86_64 and runs its Main: one LSTM forward on the default backend, checked
-#    against the reference backend.
+# 2. builds consumer/ (imports rnn4j-bom, depends on rnn4j-platform, gson and jhdf, no versions) with
+#    -Djavacpp.platform=linux-x86_64, checks that gson and jhdf came at the root pom's versions, and runs its
+#    Main: one LSTM forward on the default backend, checked against the reference backend, and the same weights
+#    read back through the PyTorch importer (gson).
 # 3. asserts from dependency:list that no other platform's natives were resolved, and from dependency:tree
 #    (poms only, no native jars downloaded) that the same poms without -Djavacpp.platform bring every
 #    platform's natives, for rnn4j-platform and rnn4j-platform-gpu, and never the CUDA -redist jars.
@@ -124,6 +125,13 @@ require "$work/list.txt" javacpp $platform
 require "$work/list.txt" opencl $platform
 require "$work/list.txt" dnnl $platform
 only "$work/list.txt" $platform
+
+step "checking the importers' optional libraries: versions from rnn4j-bom, as pinned in the root pom"
+for lib in com.google.code.gson:gson:gson.version io.jhdf:jhdf:jhdf.version; do
+  coords=${lib%:*}; want=$(root_prop "${lib##*:}")
+  grep -q "$coords:jar:$want:compile" "$work/list.txt" \
+    || fail "$coords resolved as $(grep -o "$coords:[^ ]*" "$work/list.txt" | head -1), expected version $want from rnn4j-bom"
+done
 
 step "running the consumer (expecting backend '$expected')"
 run_log=$work/run.log

@@ -30,8 +30,8 @@ final class OptionalDependency {
         } catch (ClassNotFoundException | LinkageError e) {
             throw new IllegalStateException(groupId + ":" + artifactId + " is needed for " + purpose
                     + " but is not on the class path (rnn4j-api declares it optional): add the dependency <groupId>"
-                    + groupId + "</groupId><artifactId>" + artifactId + "</artifactId> (the version rnn4j was built with"
-                    + " is in rnn4j-bom / the rnn4j parent pom)", e);
+                    + groupId + "</groupId><artifactId>" + artifactId + "</artifactId>; with rnn4j-bom imported, leave the"
+                    + " version out and get the one rnn4j was built with", e);
         }
     }
 }

@@ -13,7 +13,7 @@ class OptionalDependencyTest {
     void aMissingLibraryIsNamedWithItsCoordinatesAndPurpose() {
         OptionalDependency absent = new OptionalDependency("org.example.Absent", "org.example", "absent", "testing");
         IllegalStateException e = assertThrows(IllegalStateException.class, absent::require);
-        assertMessage(e, "org.example:absent", "testing", "<artifactId>absent</artifactId>", "optional");
+        assertMessage(e, "org.example:absent", "testing", "<artifactId>absent</artifactId>", "optional", "rnn4j-bom");
     }
 
     @Test

@@ -1,18 +1,29 @@
 package example.consumer;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import org.rnn4j.Backend;
 import org.rnn4j.Backends;
 import org.rnn4j.Cell;
 import org.rnn4j.Direction;
+import org.rnn4j.LayerWeights;
 import org.rnn4j.Layout;
 import org.rnn4j.PreparedRnn;
 import org.rnn4j.RnnInput;
 import org.rnn4j.RnnSpec;
 import org.rnn4j.RnnWeights;
+import org.rnn4j.importers.PyTorchImporter;
 
 /**
  * What a user of rnn4j-platform writes first: one LSTM forward on the default backend, checked against the
- * float64 reference. Prints {@code backend=NAME} for the consumer-check script; exits 2 if the two disagree.
+ * float64 reference, then the same weights written as a PyTorch safetensors file and read back through
+ * {@link PyTorchImporter} (which needs gson, whose version comes from rnn4j-bom). Prints {@code backend=NAME} for the
+ * consumer-check script; exits 2 if the backends disagree or the imported weights give a different Y.
  * Single-threaded; every native handle is closed before exit.
  */
 public final class Main {
@@ -27,7 +38,7 @@ public final class Main {
 
     private Main() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         RnnSpec spec = RnnSpec.builder(new Cell.Lstm())
                 .inputSize(6).hiddenSize(8).layers(1).direction(Direction.FORWARD)
                 .build();
@@ -54,6 +65,47 @@ public final class Main {
             System.err.println("FAIL: " + chosen.name() + " disagrees with the reference backend");
             System.exit(2);
         }
+
+        Path file = Files.createTempFile("rnn4j-consumer", ".safetensors");
+        try {
+            RnnWeights imported = PyTorchImporter.load(writeAsPyTorch(weights, file), spec);
+            float[] yImported = forward(chosen, spec, imported, x, steps, batch);
+            System.out.println("pytorch import (gson): same Y as the original weights: " + Arrays.equals(y, yImported));
+            if (!Arrays.equals(y, yImported)) {
+                System.err.println("FAIL: the weights read back through PyTorchImporter give a different Y");
+                System.exit(2);
+            }
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    /**
+     * One forward LSTM layer as an {@code nn.LSTM} state dict in safetensors: PyTorch's LSTM gate order (i, f, g, o)
+     * is rnn4j's canonical one, so the arrays are written as they are.
+     */
+    private static Path writeAsPyTorch(RnnWeights weights, Path file) throws IOException {
+        RnnSpec spec = weights.spec();
+        int g = 4 * spec.hiddenSize();
+        LayerWeights l0 = weights.get(0, 0);
+        float[][] tensors = {l0.w(), l0.r(), l0.wBias(), l0.rBias()};
+        String[] names = {"weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"};
+        String[] shapes = {"[" + g + "," + spec.inputSize() + "]", "[" + g + "," + spec.hiddenSize() + "]", "[" + g + "]", "[" + g + "]"};
+        StringBuilder header = new StringBuilder("{");
+        int offset = 0;
+        for (int t = 0; t < tensors.length; t++) {
+            int end = offset + 4 * tensors[t].length;
+            header.append(t == 0 ? "" : ",").append('"').append(names[t]).append("\":{\"dtype\":\"F32\",\"shape\":")
+                    .append(shapes[t]).append(",\"data_offsets\":[").append(offset).append(',').append(end).append("]}");
+            offset = end;
+        }
+        byte[] json = header.append('}').toString().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer bytes = ByteBuffer.allocate(8 + json.length + offset).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.putLong(json.length).put(json);
+        for (float[] tensor : tensors) {
+            for (float v : tensor) bytes.putFloat(v);
+        }
+        return Files.write(file, bytes.array());
     }
 
     private static float[] forward(Backend backend, RnnSpec spec, RnnWeights weights, float[] x, int steps, int batch) {
