@@ -33,7 +33,8 @@ final class CudaDevice implements GpuDevice {
             } catch (Throwable e) {
                 throw new BackendUnavailableException("backend 'cudnn' cannot run " + spec.caseName()
                         + ": it needs the composed GPU path, and " + library.getSimpleName() + " is not loadable (" + e
-                        + "); install the CUDA 13 toolkit's libraries or add org.bytedeco:cuda with classifier <platform>-redist");
+                        + "); install the CUDA " + ProbeFacts.CUDA_MAJOR + " runtime libraries (cuBLAS, NVRTC) "
+                        + ProbeFacts.INSTALL_HINT);
             }
         }
     }

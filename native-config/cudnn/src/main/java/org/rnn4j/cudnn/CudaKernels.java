@@ -72,7 +72,8 @@ final class CudaKernels implements AutoCloseable {
             throw new BackendUnavailableException("backend 'cudnn' cannot run " + (spec == null ? "its kernels" : spec.caseName())
                     + ": the composed GPU path compiles kernels with NVRTC, which supports architectures "
                     + java.util.Arrays.toString(supported) + ", none at or below this GPU's compute capability "
-                    + cc[0] + "." + cc[1] + "; use an NVRTC that supports it (org.bytedeco:cuda -redist of the matching CUDA release)");
+                    + cc[0] + "." + cc[1] + "; install a CUDA " + ProbeFacts.CUDA_MAJOR + " release whose NVRTC supports it "
+                    + ProbeFacts.INSTALL_HINT);
         }
         TARGETS.put(arch, chosen);
         return chosen;

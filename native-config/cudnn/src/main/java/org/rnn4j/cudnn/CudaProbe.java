@@ -25,7 +25,7 @@ final class CudaProbe {
             Loader.load(cudart.class);
         } catch (Throwable e) {
             return ProbeFacts.missing("CUDA runtime not loadable (" + oneLine(e) + "); install an NVIDIA driver and "
-                    + "the CUDA " + ProbeFacts.CUDA_MAJOR + " runtime, " + ProbeFacts.REDIST);
+                    + "the CUDA " + ProbeFacts.CUDA_MAJOR + " runtime " + ProbeFacts.INSTALL_HINT);
         }
         int[] driver = new int[1];
         int[] runtime = new int[1];
@@ -73,7 +73,7 @@ final class CudaProbe {
             builtFor = cudnn.cudnnGetCudartVersion();
         } catch (Throwable e) {
             return failed(count[0] + " GPU(s) found but cuDNN 9 (libcudnn.so.9) is not loadable (" + oneLine(e)
-                    + "); install cuDNN 9 for CUDA " + ProbeFacts.CUDA_MAJOR + ", " + ProbeFacts.REDIST, device, driver[0], runtime[0]);
+                    + "); install cuDNN 9 for CUDA " + ProbeFacts.CUDA_MAJOR + " " + ProbeFacts.INSTALL_HINT, device, driver[0], runtime[0]);
         }
         return new ProbeFacts(null, count[0], device, name, driver[0], runtime[0], nvrtcVersion, version, builtFor);
     }

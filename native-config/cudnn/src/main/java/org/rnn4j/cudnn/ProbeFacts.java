@@ -28,8 +28,13 @@ record ProbeFacts(String failure, int deviceCount, int device, String deviceName
             + ENABLE_PROPERTY + "=true to try it";
     /** The CUDA major version the JavaCPP bindings were built for (they link libcudart.so.13); a compile-time constant. */
     static final int CUDA_MAJOR = cudart.CUDART_VERSION / 1000;
-    /** How to get a matching CUDA stack without installing one system-wide. */
-    static final String REDIST = "or add org.bytedeco:cuda:13.1-9.19-1.5.13 with classifier <platform>-redist";
+    /**
+     * Where the CUDA libraries come from: installed system-wide. JavaCPP's {@code -redist} jars would bundle them, but
+     * for this version they are not on Maven Central (platform-profiles/README.md), so they are named only as an
+     * option for a repository that hosts them.
+     */
+    static final String INSTALL_HINT = "system-wide from NVIDIA (the org.bytedeco:cuda <platform>-redist jars bundle"
+            + " them too, but they are not on Maven Central: use them only if a repository of yours hosts them)";
 
     static ProbeFacts missing(String failure) { return new ProbeFacts(failure, 0, 0, "", 0, 0, 0, 0, 0); }
 
@@ -70,15 +75,15 @@ record ProbeFacts(String failure, int deviceCount, int device, String deviceName
         if (failure != null) return Availability.unavailable(failure);
         if (runtimeVersion > 0 && runtimeVersion / 1000 != CUDA_MAJOR) {
             return Availability.unavailable(describe() + " found, but rnn4j's bindings need the CUDA " + CUDA_MAJOR
-                    + " runtime (libcudart.so." + CUDA_MAJOR + "); install it " + REDIST);
+                    + " runtime (libcudart.so." + CUDA_MAJOR + "); install it " + INSTALL_HINT);
         }
         if (cudnnVersion < 90000) {
-            return Availability.unavailable(describe() + " found, but rnn4j needs cuDNN 9 (the v8 RNN API as in cuDNN 9); install cuDNN 9 " + REDIST);
+            return Availability.unavailable(describe() + " found, but rnn4j needs cuDNN 9 (the v8 RNN API as in cuDNN 9); install cuDNN 9 " + INSTALL_HINT);
         }
         if (cudnnCudartVersion > 0 && cudnnCudartVersion / 1000 != CUDA_MAJOR) {
             return Availability.unavailable(describe() + " found, but that cuDNN was built for CUDA " + cuda(cudnnCudartVersion)
                     + " (cudnnGetCudartVersion) and rnn4j's bindings use CUDA " + CUDA_MAJOR + "; install the cuDNN 9 build for CUDA "
-                    + CUDA_MAJOR + " (e.g. the cudnn9-cuda-" + CUDA_MAJOR + " package) " + REDIST);
+                    + CUDA_MAJOR + " (e.g. the cudnn9-cuda-" + CUDA_MAJOR + " package) " + INSTALL_HINT);
         }
         if (device < 0 || device >= deviceCount) {
             return Availability.unavailable("-D" + DEVICE_PROPERTY + "=" + device + " names no GPU: expected [0, "

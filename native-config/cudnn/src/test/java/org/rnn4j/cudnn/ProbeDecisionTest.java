@@ -71,7 +71,10 @@ class ProbeDecisionTest {
         assertFalse(a.available());
         assertTrue(a.reason().contains("cuDNN 9.14.0 for CUDA 12.9 found, but that cuDNN was built for CUDA 12.9"), a.reason());
         assertTrue(a.reason().contains("rnn4j's bindings use CUDA 13"), a.reason());
-        assertTrue(a.reason().contains("cudnn9-cuda-13") && a.reason().contains("-redist"), a.reason());
+        assertTrue(a.reason().contains("cudnn9-cuda-13") && a.reason().contains("system-wide"), a.reason());
+        // The -redist jars are not on Maven Central for this version: never recommended as if they were.
+        assertFalse(a.reason().contains("add org.bytedeco:cuda"), a.reason());
+        assertTrue(a.reason().contains("not on Maven Central"), a.reason());
     }
 
     @Test
