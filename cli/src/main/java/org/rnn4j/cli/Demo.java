@@ -16,7 +16,9 @@ import org.rnn4j.RnnWeights;
 
 /**
  * What {@code rnn4j} with no arguments does: a small stacked bidirectional LSTM on the default backend (the
- * reference, with a note, when no native backend is installed), printing what it did. Single-use.
+ * reference, with a note, when no backend was named and no native backend can run), printing what it did. A backend
+ * named by {@value Backends#PROPERTY} or {@value Backends#ENV} that is unknown or unavailable is an error, as for
+ * the other commands. Single-use.
  */
 final class Demo {
     static final int INPUT = 16, HIDDEN = 32, LAYERS = 2, BATCH = 4, STEPS = 10;
@@ -31,6 +33,8 @@ final class Demo {
         try {
             backend = Backends.select();
         } catch (BackendUnavailableException e) {
+            // A typo in a name the user gave must not pass as "nothing native here": only the automatic choice falls back.
+            if (isNamed(System.getProperty(Backends.PROPERTY)) || isNamed(System.getenv(Backends.ENV))) throw e;
             out.println("note: no native backend can run here (" + Main.oneLine(e.getMessage()) + ")");
             out.println("note: falling back to the pure-Java float64 reference backend; it is exact but slow. "
                     + "Run 'rnn4j info' to see what is missing.");
@@ -68,4 +72,6 @@ final class Demo {
         out.println(String.format(Locale.ROOT, "checksum: sum(Y) = %.6f, sum|Y| = %.6f", sum, sumAbs));
         return 0;
     }
+
+    private static boolean isNamed(String name) { return name != null && !name.isBlank(); }
 }

@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.rnn4j.Backends;
 import org.rnn4j.onnx.OnnxTensor;
 
 /** The command line, run in-process through {@link Main#execute}. */
@@ -217,5 +221,56 @@ class MainTest {
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("backend:") && r.out().contains("lstm,l2,i16,h32,bidi_concat")
                 && r.out().contains("Y [10, 4, 64]") && r.out().contains("checksum:"), r.out());
+    }
+
+    @Test
+    void theDemoRefusesAMistypedBackendPropertyWithTheErrorOfTheOtherCommands() throws IOException {
+        Path dir = copyOf("test_gru_batchwise");
+        String before = System.getProperty(Backends.PROPERTY);
+        System.setProperty(Backends.PROPERTY, "foo");
+        Result demo;
+        Result run;
+        try {
+            demo = rnn4j();
+            run = run(dir);
+        } finally {
+            if (before == null) System.clearProperty(Backends.PROPERTY); else System.setProperty(Backends.PROPERTY, before);
+        }
+        assertBadInput(demo, tmp.resolve("out"), "'foo'");
+        assertFalse(demo.out().contains("falling back") || demo.out().contains("checksum"), "the demo ran anyway: " + demo.out());
+        assertBadInput(run, tmp.resolve("out"), "'foo'");
+        assertEquals(run.err().strip().replaceFirst("^run: ", ""), demo.err().strip().replaceFirst("^rnn4j: ", ""),
+                "the demo's error differs from run's");
+    }
+
+    @Test
+    void theDemoRefusesAMistypedBackendEnvironmentVariable() throws IOException, InterruptedException {
+        // RNN4J_BACKEND cannot be set in this JVM: the CLI runs in a child JVM with it set.
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put(Backends.ENV, "foo");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        Path stdout = tmp.resolve("stdout.txt");
+        Path stderr = tmp.resolve("stderr.txt");
+        Process p = pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the child JVM did not finish");
+        Result r = new Result(p.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8), Files.readString(stderr, StandardCharsets.UTF_8));
+        assertBadInput(r, tmp.resolve("out"), "backend: expected one of", "'foo'");
+        assertFalse(r.out().contains("checksum"), "the demo ran anyway: " + r.out());
+    }
+
+    @Test
+    void theDemoFallsBackToTheReferenceOnlyWhenNoBackendIsNamed() {
+        // Named explicitly, the reference runs without any note; the fallback note is for the automatic choice only.
+        String before = System.getProperty(Backends.PROPERTY);
+        System.setProperty(Backends.PROPERTY, "reference");
+        try {
+            Result r = rnn4j();
+            assertEquals(0, r.status(), r.err());
+            assertTrue(r.out().contains("backend:  reference") && !r.out().contains("note:"), r.out());
+        } finally {
+            if (before == null) System.clearProperty(Backends.PROPERTY); else System.setProperty(Backends.PROPERTY, before);
+        }
     }
 }
