@@ -3,12 +3,17 @@
 # benchmarks/results/threads-N.md (committed: docs/benchmarks.md quotes them) and JMH's log to threads-N.log
 # (git-ignored). oneDNN reads OMP_NUM_THREADS once when its natives load, so each thread count is its own JVM
 # run, and every JMH fork inherits the variable.
+# --quick (1 warm-up + 2 short iterations) is a smoke test: its reports and logs go to benchmarks/target/quick/
+# (git-ignored, like all of target/), never over the committed results.
 # Usage: benchmarks/run.sh [--quick] [SHAPE ...]
 # Build first: mvn -B -Djavacpp.platform=linux-x86_64 -pl benchmarks -am package -DskipTests
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 jar="$here/target/benchmarks.jar"
 out="$here/results"
+for arg in "$@"; do
+  if [[ $arg == --quick ]]; then out="$here/target/quick"; fi
+done
 [[ -f "$jar" ]] || { echo "run.sh: $jar not found; build the benchmarks module first" >&2; exit 2; }
 mkdir -p "$out"
 for t in 1 2; do
