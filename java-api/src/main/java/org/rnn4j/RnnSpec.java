@@ -1,6 +1,7 @@
 package org.rnn4j;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalDouble;
@@ -23,7 +24,7 @@ public record RnnSpec(Cell cell, int inputSize, int hiddenSize, int layers, Dire
         Objects.requireNonNull(direction, "direction");
         Objects.requireNonNull(clip, "clip");
         Objects.requireNonNull(dataType, "dataType");
-        activations = List.copyOf(Objects.requireNonNull(activations, "activations"));
+        activations = copyOfActivations(activations);
         requirePositive("inputSize", inputSize);
         requirePositive("hiddenSize", hiddenSize);
         requirePositive("layers", layers);
@@ -46,6 +47,21 @@ public record RnnSpec(Cell cell, int inputSize, int hiddenSize, int layers, Dire
             requireArraySize("R of layer " + l + " [G·H=" + gateRows + ", " + cell.stateSize(hiddenSize) + "]", gateRows,
                     cell.stateSize(hiddenSize));
         }
+    }
+
+    /**
+     * An immutable copy; a null list or element is a {@link NullPointerException} naming {@code activations} and the
+     * element's index ({@link List#copyOf} would throw one without a message).
+     */
+    private static List<Activation> copyOfActivations(List<Activation> activations) {
+        Objects.requireNonNull(activations, "activations");
+        for (int i = 0; i < activations.size(); i++) {
+            if (activations.get(i) == null) {
+                throw new NullPointerException("activations[" + i + "]: expected an Activation but was null (in "
+                        + activations + ")");
+            }
+        }
+        return List.copyOf(activations);
     }
 
     private static void requirePositive(String field, int value) {
@@ -136,9 +152,11 @@ public record RnnSpec(Cell cell, int inputSize, int hiddenSize, int layers, Dire
          * Activations in ONNX order, {@code activationsPerDirection × directions}, forward first; or, as a shorthand
          * that ONNX files do not have (the importer refuses it there), one direction's worth applied to every direction.
          */
-        public Builder activations(List<Activation> v) { this.activations = List.copyOf(v); return this; }
+        public Builder activations(List<Activation> v) { this.activations = copyOfActivations(v); return this; }
 
-        public Builder activations(Activation... v) { return activations(List.of(v)); }
+        public Builder activations(Activation... v) {
+            return activations(Arrays.asList(Objects.requireNonNull(v, "activations")));
+        }
 
         public Builder dataType(DataType v) { this.dataType = Objects.requireNonNull(v, "dataType"); return this; }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -43,6 +44,21 @@ class SpecValidationTest {
                 .activations(Activation.SIGMOID, Activation.TANH, Activation.TANH, Activation.TANH).build(), "expected 6", "was 4");
         assertRejected(() -> RnnSpec.builder(Cell.rnn(Activation.RELU)).inputSize(1).hiddenSize(1)
                 .activations(Activation.TANH).build(), "activations[0]", "Relu", "Tanh");
+    }
+
+    @Test
+    void aNullActivationIsANullPointerExceptionNamingTheArgumentAndIndex() {
+        List<Activation> withNull = Arrays.asList(Activation.SIGMOID, null, Activation.TANH);
+        for (Executable e : List.<Executable>of(
+                () -> lstm().activations(withNull).build(),
+                () -> lstm().activations(Activation.SIGMOID, null, Activation.TANH).build(),
+                () -> new RnnSpec(Cell.lstm(), 3, 4, 1, Direction.FORWARD, java.util.OptionalDouble.empty(), withNull, DataType.F32))) {
+            NullPointerException ex = assertThrows(NullPointerException.class, e);
+            assertTrue(ex.getMessage() != null && ex.getMessage().contains("activations[1]"),
+                    () -> "message '" + ex.getMessage() + "' should name activations[1]");
+        }
+        NullPointerException ex = assertThrows(NullPointerException.class, () -> lstm().activations((List<Activation>) null));
+        assertEquals("activations", ex.getMessage());
     }
 
     @Test
