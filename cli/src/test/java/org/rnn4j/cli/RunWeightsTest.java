@@ -149,6 +149,36 @@ class RunWeightsTest {
         assertClose("h_n", g.arrays().get("hn"), read(out.resolve("h_n.pb")), g.dims().get("hn"), tol);
     }
 
+    /**
+     * A one-layer bidirectional file cannot tell concat from sum (only a next layer's input width could), so
+     * {@code --direction bidi-sum} runs it: Y is the sum of the two halves of PyTorch's concatenated Y.
+     */
+    @Test
+    void aOneLayerBidirectionalPyTorchFileRunsAsBidirectionalSum() throws IOException {
+        Golden g = Golden.load("torch_gru_bidi");
+        Path out = tmp.resolve("out");
+        MainTest.Result r = MainTest.rnn4j(args("run", "--weights", fixture("torch_gru_bidi.safetensors"), "--direction", "bidi-sum",
+                "--x", write("x.npy", g.tensor("x")), "--h0", write("h0.npy", g.tensor("h0")), "--y", out.resolve("y.npy"),
+                "--backend", "reference"));
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("gru_lbr,l1,i3,h4,bidi_sum"), r.out());
+        long[] yd = g.dims().get("y");
+        int rows = (int) (yd[0] * yd[1]), h = (int) yd[2] / 2;
+        double[] concat = g.arrays().get("y");
+        float[] sum = read(out.resolve("y.npy")).floats();
+        assertEquals(rows * h, sum.length);
+        // Each half carries PyTorch's float32 error (pytorchTolerance, relative part included); the sum carries both.
+        double tol = pytorchTolerance(3 + 4, 4, 1, false);
+        for (int row = 0; row < rows; row++) {
+            for (int j = 0; j < h; j++) {
+                double a = concat[row * 2 * h + j], b = concat[row * 2 * h + h + j];
+                double bound = tol * (2 + Math.abs(a) + Math.abs(b));
+                assertTrue(Math.abs(sum[row * h + j] - (a + b)) <= bound,
+                        "y[" + row + ", " + j + "]: expected " + (a + b) + " but was " + sum[row * h + j] + " (tolerance " + bound + ")");
+            }
+        }
+    }
+
     /** nn.RNN's nonlinearity is not in the state dict: --cell rnn-relu reproduces PyTorch, the default (tanh) does not. */
     @Test
     void rnnNonlinearityComesFromTheCellFlag() throws IOException {
@@ -296,6 +326,10 @@ class RunWeightsTest {
                 "cell: expected lstm but the file holds gru_lbr");
         assertBadInput(gru("--cell", "gru-rb"), "LINEAR_BEFORE_RESET");
         assertBadInput(gru("--direction", "forward"), "direction: expected FORWARD");
+        // Two layers tell the stackings apart: nn.LSTM's layer 1 reads both directions concatenated (2·S columns).
+        assertBadInput(gru("--weights", fixture("torch_lstm_l2_bidi.safetensors"), "--key-prefix", "rnn.", "--direction", "bidi-sum"),
+                "direction: expected BIDIRECTIONAL_SUM but the file holds BIDIRECTIONAL_CONCAT", "rnn.weight_ih_l1 [16, 8]",
+                "layer 1 takes 2·S = 8 inputs, the two directions concatenated");
         assertBadInput(gru("--layers", 2), "layers: expected 2 but the file holds 1");
         assertBadInput(gru("--cell", "lstmp"), "--cell", "'lstmp'", SpecOptions.CELLS);
         assertBadInput(gru("--direction", "both"), "--direction", "'both'");

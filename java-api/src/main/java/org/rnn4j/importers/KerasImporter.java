@@ -3,10 +3,12 @@ package org.rnn4j.importers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.rnn4j.Activation;
 import org.rnn4j.Cell;
@@ -164,15 +166,22 @@ public final class KerasImporter {
                         + first.name() + "' (one rnn4j spec has one direction setting) but it has " + l.directions().size());
             }
         }
-        Direction direction = Direction.FORWARD;
-        if (dirs == 2) {
-            boolean sum = layers.size() > 1 && layers.get(1).directions().get(0).kernel().rank() == 2
-                    && layers.get(1).directions().get(0).kernel().dim(0) == h;
-            direction = sum ? Direction.BIDIRECTIONAL_SUM : Direction.BIDIRECTIONAL_CONCAT;
-        }
+        // go_backwards and merge_mode are not in the weights: one direction fits forward and reverse, two fit concat
+        // and sum unless a next layer's kernel tells them apart (its input width).
+        Set<Direction> directions = EnumSet.of(Direction.FORWARD, Direction.REVERSE);
         evidence.put("direction", first.name() + " has " + dirs + " direction(s)");
-        RnnSpec spec = RnnSpec.builder(cell).inputSize(kernel.dim(0)).hiddenSize(h).layers(layers.size()).direction(direction).build();
-        return new SpecMatch.Inferred(spec, evidence, null, true, resetModeKnown);
+        if (dirs == 2) {
+            int width = -1;
+            if (layers.size() > 1 && layers.get(1).directions().get(0).kernel().rank() == 2) {
+                FloatTensor next = layers.get(1).directions().get(0).kernel();
+                width = next.dim(0);
+                evidence.put("direction", first.name() + " has 2 directions; " + SpecMatch.stackingEvidence(next.toString(), width, h));
+            }
+            directions = SpecMatch.bidirectionalStacking(width, h);
+        }
+        RnnSpec spec = RnnSpec.builder(cell).inputSize(kernel.dim(0)).hiddenSize(h).layers(layers.size())
+                .direction(SpecMatch.preferred(directions)).build();
+        return new SpecMatch.Inferred(spec, evidence, null, directions, resetModeKnown);
     }
 
     private static FloatTensor matrix(String source, FloatTensor t) {

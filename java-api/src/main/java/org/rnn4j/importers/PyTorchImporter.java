@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.rnn4j.Activation;
 import org.rnn4j.Cell;
@@ -26,8 +27,9 @@ import org.rnn4j.RnnWeights;
  * <p>Keys, per layer {@code k} and with suffix {@code _reverse} for the backward direction:
  * {@code weight_ih_lk [G·H, I']}, {@code weight_hh_lk [G·H, S]}, {@code bias_ih_lk [G·H]}, {@code bias_hh_lk [G·H]}
  * (absent with {@code bias=False}: zeros) and {@code weight_hr_lk [P, H]} with {@code proj_size=P}. Layers,
- * direction (bidirectional → {@link Direction#BIDIRECTIONAL_CONCAT}), sizes, projection and the cell (G = 1, 3, 4)
- * are inferred; PyTorch's GRU gate order {@code r,z,n} becomes the canonical {@code z,r,n} and its GRU is
+ * direction (bidirectional → {@link Direction#BIDIRECTIONAL_CONCAT}, PyTorch's stacking; an expected spec may say
+ * {@link Direction#BIDIRECTIONAL_SUM} where the tensors fit it: one layer, or layer 1 taking S rather than 2·S
+ * inputs), sizes, projection and the cell (G = 1, 3, 4) are inferred; PyTorch's GRU gate order {@code r,z,n} becomes the canonical {@code z,r,n} and its GRU is
  * {@link Cell.ResetMode#LINEAR_BEFORE_RESET}. The {@code nn.RNN} nonlinearity is not in the state dict: it comes
  * from {@link #withRnnNonlinearity} or from the expected spec.
  */
@@ -179,10 +181,25 @@ public final class PyTorchImporter {
         while (dict.names().contains(key("weight_ih", layers, 0))) layers++;
         evidence.put("layers", keyPrefix + "weight_ih_l0 … " + key("weight_ih", layers - 1, 0));
         boolean bidirectional = dict.names().contains(key("weight_ih", 0, 1));
+        Set<Direction> directions = EnumSet.of(Direction.FORWARD);
         evidence.put("direction", bidirectional ? key("weight_ih", 0, 1) + " present" : "no " + key("weight_ih", 0, 1));
+        if (bidirectional) {
+            // One layer fits concat and sum alike (nn.LSTM stacks by concatenation, but its layer 0 is the same).
+            int width = -1;
+            String ih1 = key("weight_ih", 1, 0);
+            if (layers > 1) {
+                FloatTensor w1 = dict.read(ih1);
+                if (w1.rank() == 2) {
+                    width = w1.dim(1);
+                    evidence.put("direction", key("weight_ih", 0, 1) + " present; "
+                            + SpecMatch.stackingEvidence(ih1 + " " + w1.shapeString(), width, stateSize));
+                }
+            }
+            directions = SpecMatch.bidirectionalStacking(width, stateSize);
+        }
         RnnSpec spec = RnnSpec.builder(cell).inputSize(w0.dim(1)).hiddenSize(hidden).layers(layers)
-                .direction(bidirectional ? Direction.BIDIRECTIONAL_CONCAT : Direction.FORWARD).build();
-        return new SpecMatch.Inferred(spec, evidence, RNN_NONLINEARITIES, false, true);
+                .direction(SpecMatch.preferred(directions)).build();
+        return new SpecMatch.Inferred(spec, evidence, RNN_NONLINEARITIES, directions, true);
     }
 
     private IllegalArgumentException missingFirstLayer(StateDict dict, String ih0) {

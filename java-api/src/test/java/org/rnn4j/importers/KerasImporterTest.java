@@ -92,6 +92,20 @@ class KerasImporterTest {
     }
 
     @Test
+    void aStackThatConcatenatesRefusesBidirectionalSumNamingTheNextLayersKernel() {
+        // merge_mode is not in the weights, but the next layer's input width is: 2·H rows concatenate, H rows sum.
+        List<FloatTensor> bi = List.of(tagged("fk", 2, 4), tagged("frk", 1, 4), tagged("bk", 2, 4), tagged("brk", 1, 4));
+        List<FloatTensor> concatenated = List.of(tagged("fk1", 2, 4), tagged("frk1", 1, 4), tagged("bk1", 2, 4), tagged("brk1", 1, 4));
+        RnnSpec sum = RnnSpec.builder(new Cell.Lstm()).inputSize(2).hiddenSize(1).layers(2)
+                .direction(Direction.BIDIRECTIONAL_SUM).build();
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> KerasImporter.fromArrays(List.of(bi, concatenated), sum)),
+                "direction: expected BIDIRECTIONAL_SUM but the file holds BIDIRECTIONAL_CONCAT", "fk1 [2, 4]",
+                "layer 1 takes 2·S = 2 inputs, the two directions concatenated");
+        RnnSpec oneLayerSum = RnnSpec.builder(new Cell.Lstm()).inputSize(2).hiddenSize(1).direction(Direction.BIDIRECTIONAL_SUM).build();
+        assertEquals(oneLayerSum, KerasImporter.fromArrays(List.of(bi), oneLayerSum).spec(), "one layer fits merge_mode=\"sum\"");
+    }
+
+    @Test
     void directionsNotStoredInTheWeightsComeFromTheExpectedSpec() {
         List<List<FloatTensor>> forward = List.of(List.of(tagged("kernel", 2, 4), tagged("recurrent_kernel", 1, 4)));
         RnnSpec goBackwards = RnnSpec.builder(new Cell.Lstm()).inputSize(2).hiddenSize(1).direction(Direction.REVERSE).build();

@@ -12,9 +12,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnn4j.Activation;
+import org.rnn4j.Backends;
 import org.rnn4j.Cell;
 import org.rnn4j.Direction;
 import org.rnn4j.LayerWeights;
+import org.rnn4j.Layout;
+import org.rnn4j.PreparedRnn;
+import org.rnn4j.RnnInput;
 import org.rnn4j.RnnSpec;
 import org.rnn4j.RnnWeights;
 
@@ -81,6 +85,96 @@ class PyTorchImporterTest {
         assertMessage(e, "cell: expected lstm but the file holds gru_lbr", "inputSize: expected 2 but the file holds 1",
                 "hiddenSize: expected 5 but the file holds 1", "weight_hh_l0 [3, 1]", "layers: expected 2 but the file holds 1",
                 "direction: expected BIDIRECTIONAL_CONCAT but the file holds FORWARD", "no weight_ih_l0_reverse");
+    }
+
+    /**
+     * A bidirectional LSTM state dict, I = 2, H = S = 3, with bias; {@code layer1Input} is the column count of layer 1's
+     * {@code weight_ih} (2·S as nn.LSTM writes it, or S for sum stacking); one layer if it is 0.
+     */
+    private static Map<String, FloatTensor> bidirectionalLstm(int layer1Input) {
+        int h = 3;
+        Map<String, FloatTensor> sd = new LinkedHashMap<>();
+        int layers = layer1Input == 0 ? 1 : 2;
+        float scale = 0.01f;
+        for (int l = 0; l < layers; l++) {
+            int in = l == 0 ? 2 : layer1Input;
+            for (String suffix : new String[] {"", "_reverse"}) {
+                String k = "_l" + l + suffix;
+                scale += 0.001f;
+                sd.put("weight_ih" + k, t("weight_ih" + k, SafetensorsWriter.ramp(4 * h * in, scale), 4 * h, in));
+                sd.put("weight_hh" + k, t("weight_hh" + k, SafetensorsWriter.ramp(4 * h * h, -scale), 4 * h, h));
+                sd.put("bias_ih" + k, t("bias_ih" + k, SafetensorsWriter.ramp(4 * h, scale / 2), 4 * h));
+                sd.put("bias_hh" + k, t("bias_hh" + k, SafetensorsWriter.ramp(4 * h, -scale / 3), 4 * h));
+            }
+        }
+        return sd;
+    }
+
+    private static RnnSpec bidirectionalLstmSpec(int layers, Direction direction) {
+        return RnnSpec.builder(new Cell.Lstm()).inputSize(2).hiddenSize(3).layers(layers).direction(direction).build();
+    }
+
+    @Test
+    void aOneLayerBidirectionalFileFitsBidirectionalSumAsWellAsConcat() throws IOException {
+        // One layer holds the same tensors for concat and sum: only the merge of the outputs differs.
+        SafetensorsWriter out = new SafetensorsWriter();
+        bidirectionalLstm(0).forEach((k, v) -> out.f32(k, v.data(), v.shape()));
+        Path file = out.write(dir.resolve("bidi.safetensors"));
+        RnnWeights concat = PyTorchImporter.load(file, null);
+        assertEquals(Direction.BIDIRECTIONAL_CONCAT, concat.spec().direction(), "inferred: nn.LSTM's stacking");
+        RnnWeights sum = PyTorchImporter.load(file, bidirectionalLstmSpec(1, Direction.BIDIRECTIONAL_SUM));
+        assertEquals(bidirectionalLstmSpec(1, Direction.BIDIRECTIONAL_SUM), sum.spec());
+        for (int d = 0; d < 2; d++) {
+            assertArrayEquals(concat.get(0, d).w(), sum.get(0, d).w(), "direction " + d);
+            assertArrayEquals(concat.get(0, d).r(), sum.get(0, d).r(), "direction " + d);
+        }
+        // And it computes the sum of the two halves of the concat output.
+        int steps = 4, batch = 2, h = 3;
+        float[] x = SafetensorsWriter.ramp(steps * batch * 2, 0.05f);
+        float[] yConcat;
+        float[] ySum;
+        try (PreparedRnn c = Backends.select("reference").prepare(concat.spec(), concat);
+             PreparedRnn s = Backends.select("reference").prepare(sum.spec(), sum)) {
+            yConcat = c.forward(RnnInput.builder(x, Layout.TIME_MAJOR, steps, batch).build()).y();
+            ySum = s.forward(RnnInput.builder(x, Layout.TIME_MAJOR, steps, batch).build()).y();
+        }
+        for (int row = 0; row < steps * batch; row++) {
+            for (int j = 0; j < h; j++) {
+                float expected = yConcat[row * 2 * h + j] + yConcat[row * 2 * h + h + j];
+                // Each output is a float64 result rounded to float (|y| < 1: 2^-24 each) plus one float addition: < 2e-7.
+                assertEquals(expected, ySum[row * h + j], 1e-6f, "Y[" + row + ", " + j + "]");
+            }
+        }
+    }
+
+    @Test
+    void aTwoLayerConcatFileRefusesBidirectionalSumNamingLayer1sInputWidth() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PyTorchImporter.create()
+                .fromStateDict(bidirectionalLstm(6), bidirectionalLstmSpec(2, Direction.BIDIRECTIONAL_SUM)));
+        assertMessage(e, "direction: expected BIDIRECTIONAL_SUM but the file holds BIDIRECTIONAL_CONCAT",
+                "weight_ih_l1 [12, 6]", "layer 1 takes 2·S = 6 inputs, the two directions concatenated");
+        assertEquals(Direction.BIDIRECTIONAL_CONCAT,
+                PyTorchImporter.create().fromStateDict(bidirectionalLstm(6), null).spec().direction());
+    }
+
+    @Test
+    void aTwoLayerFileWhoseLayer1TakesSInputsIsBidirectionalSum() {
+        RnnWeights w = PyTorchImporter.create().fromStateDict(bidirectionalLstm(3), null);
+        assertEquals(bidirectionalLstmSpec(2, Direction.BIDIRECTIONAL_SUM), w.spec());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PyTorchImporter.create()
+                .fromStateDict(bidirectionalLstm(3), bidirectionalLstmSpec(2, Direction.BIDIRECTIONAL_CONCAT)));
+        assertMessage(e, "direction: expected BIDIRECTIONAL_CONCAT but the file holds BIDIRECTIONAL_SUM",
+                "weight_ih_l1 [12, 3]", "layer 1 takes S = 3 inputs, the two directions summed");
+    }
+
+    @Test
+    void aOneDirectionFileIsForwardOnly() {
+        // nn.RNN/LSTM/GRU have no reverse-only mode: unlike Keras's go_backwards, REVERSE is not read into the file.
+        RnnSpec reverse = RnnSpec.builder(new Cell.Gru(Cell.ResetMode.LINEAR_BEFORE_RESET)).inputSize(1).hiddenSize(1)
+                .direction(Direction.REVERSE).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PyTorchImporter.create().fromStateDict(gruOneByOne(), reverse));
+        assertMessage(e, "direction: expected REVERSE but the file holds FORWARD", "no weight_ih_l0_reverse");
     }
 
     @Test
