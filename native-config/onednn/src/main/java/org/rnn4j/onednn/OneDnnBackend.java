@@ -41,8 +41,19 @@ public final class OneDnnBackend implements Backend {
 
     private static String details() {
         dnnl_version_t v = dnnl.dnnl_version();
-        return "oneDNN " + v.major() + "." + v.minor() + "." + v.patch() + " (" + v.hash().getString() + "), CPU ISA "
-                + dnnl.get_effective_cpu_isa() + ", " + Runtime.getRuntime().availableProcessors() + " cores";
+        String hash = v.hash() == null ? null : v.hash().getString();
+        return version(v.major(), v.minor(), v.patch(), hash) + ", CPU ISA " + dnnl.get_effective_cpu_isa() + ", "
+                + Runtime.getRuntime().availableProcessors() + " cores";
+    }
+
+    /**
+     * "oneDNN 3.11.0", with " (hash)" only when the build recorded its git hash: oneDNN reports "N/A" otherwise (as the
+     * org.bytedeco:dnnl build does), which says nothing.
+     */
+    static String version(int major, int minor, int patch, String hash) {
+        String v = "oneDNN " + major + "." + minor + "." + patch;
+        boolean known = hash != null && !hash.isBlank() && !hash.trim().equalsIgnoreCase("N/A");
+        return known ? v + " (" + hash.trim() + ")" : v;
     }
 
     @Override

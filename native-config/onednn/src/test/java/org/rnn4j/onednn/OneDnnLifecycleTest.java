@@ -46,7 +46,16 @@ class OneDnnLifecycleTest {
         assertTrue(a.available(), a.toString());
         assertTrue(a.details().contains("oneDNN 3."), a.details());
         assertTrue(a.details().contains("CPU ISA"), a.details());
+        assertFalse(a.details().contains("N/A"), "an unknown git hash is left out: " + a.details());
         assertSame(a, backend.probe(), "probe caches its answer");
+    }
+
+    @Test
+    void theVersionNamesTheGitHashOnlyWhenTheBuildRecordedOne() {
+        assertEquals("oneDNN 3.11.0", OneDnnBackend.version(3, 11, 0, "N/A"));
+        assertEquals("oneDNN 3.11.0", OneDnnBackend.version(3, 11, 0, ""));
+        assertEquals("oneDNN 3.11.0", OneDnnBackend.version(3, 11, 0, null));
+        assertEquals("oneDNN 3.11.0 (7c4a2d1)", OneDnnBackend.version(3, 11, 0, "7c4a2d1"));
     }
 
     @Test
