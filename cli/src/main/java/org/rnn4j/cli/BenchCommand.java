@@ -10,7 +10,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.rnn4j.Backend;
 import org.rnn4j.Backends;
-import org.rnn4j.Cell;
 import org.rnn4j.DataType;
 import org.rnn4j.RnnInput;
 import org.rnn4j.RnnSpec;
@@ -37,7 +36,7 @@ final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Option(names = "--cell", paramLabel = "CELL", defaultValue = "lstm",
-            description = "lstm, lstm-peephole, lstm-cifg, gru (reset before), gru-lbr (linear before reset), rnn (tanh); default ${DEFAULT-VALUE}")
+            description = CellNames.HELP + "; default ${DEFAULT-VALUE}")
     String cell;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "batch size N; default ${DEFAULT-VALUE}")
@@ -158,20 +157,8 @@ final class BenchCommand implements Callable<Integer> {
         requireAtLeast("--input", input, 1);
         requireAtLeast("--hidden", hidden, 1);
         requireAtLeast("--layers", layers, 1);
-        return RnnSpec.builder(parseCell(cell)).inputSize(input).hiddenSize(hidden).layers(layers)
+        return RnnSpec.builder(CellNames.parse(cell)).inputSize(input).hiddenSize(hidden).layers(layers)
                 .direction(Directions.parse(direction)).dataType(parseType(dtype)).build();
-    }
-
-    static Cell parseCell(String name) {
-        switch (name.toLowerCase(Locale.ROOT)) {
-            case "lstm": return new Cell.Lstm();
-            case "lstm-peephole": return new Cell.Lstm().withAllPeepholes();
-            case "lstm-cifg": return new Cell.Lstm().withCoupling(Cell.Coupling.FORGET_FROM_INPUT);
-            case "gru": return Cell.gru(Cell.ResetMode.RESET_BEFORE);
-            case "gru-lbr": return Cell.gru(Cell.ResetMode.LINEAR_BEFORE_RESET);
-            case "rnn": return new Cell.Rnn(org.rnn4j.Activation.TANH);
-            default: throw new IllegalArgumentException("--cell: expected one of lstm, lstm-peephole, lstm-cifg, gru, gru-lbr, rnn but was '" + name + "'");
-        }
     }
 
     static DataType parseType(String name) {

@@ -1,7 +1,5 @@
 package org.rnn4j.cli;
 
-import java.util.Locale;
-import org.rnn4j.Activation;
 import org.rnn4j.Cell;
 import org.rnn4j.Direction;
 import org.rnn4j.RnnSpec;
@@ -15,11 +13,8 @@ import picocli.CommandLine.Option;
  * {@code merge_mode="sum"} ({@code --direction bidi-sum}). One instance per invocation.
  */
 final class SpecOptions {
-    static final String CELLS = "lstm, gru, gru-lbr, gru-rb, rnn-tanh, rnn-relu";
-
-    @Option(names = "--cell", paramLabel = "CELL", description = "lstm | gru (reset mode from the file) | gru-lbr "
-            + "(linear before reset: PyTorch, Keras reset_after=True) | gru-rb (reset before: Keras reset_after=False) | "
-            + "rnn-tanh | rnn-relu (nn.RNN's nonlinearity is not in the file: default tanh)")
+    @Option(names = "--cell", paramLabel = "CELL", description = CellNames.HELP
+            + " (nn.RNN's nonlinearity is not in the file: default tanh; as for bench, gru is reset-before)")
     String cell;
 
     @Option(names = "--input-size", paramLabel = "I", description = "input channels I")
@@ -49,7 +44,7 @@ final class SpecOptions {
      * @throws IllegalArgumentException naming the flag when a value is unknown or the flags do not form a valid spec
      */
     RnnSpec apply(RnnSpec inferred) {
-        Cell c = cell == null ? inferred.cell() : parseCell(cell, inferred.cell());
+        Cell c = cell == null ? inferred.cell() : CellNames.parse(cell);
         if (projection != null) {
             if (!(c instanceof Cell.Lstm)) {
                 throw new IllegalArgumentException("--proj " + projection + ": expected only with an LSTM cell but the cell is "
@@ -67,25 +62,6 @@ final class SpecOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("spec flags (--cell, --input-size, --hidden-size, --layers, --direction, --proj): "
                     + e.getMessage(), e);
-        }
-    }
-
-    private static Cell parseCell(String name, Cell inferred) {
-        switch (name.toLowerCase(Locale.ROOT)) {
-            case "lstm":
-                return new Cell.Lstm();
-            case "gru":
-                return inferred instanceof Cell.Gru ? inferred : new Cell.Gru(Cell.ResetMode.LINEAR_BEFORE_RESET);
-            case "gru-lbr":
-                return new Cell.Gru(Cell.ResetMode.LINEAR_BEFORE_RESET);
-            case "gru-rb":
-                return new Cell.Gru(Cell.ResetMode.RESET_BEFORE);
-            case "rnn-tanh":
-                return new Cell.Rnn(Activation.TANH);
-            case "rnn-relu":
-                return new Cell.Rnn(Activation.RELU);
-            default:
-                throw new IllegalArgumentException("--cell: expected one of " + CELLS + " but was '" + name + "'");
         }
     }
 }

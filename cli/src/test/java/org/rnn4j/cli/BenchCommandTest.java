@@ -45,7 +45,7 @@ class BenchCommandTest {
 
     @Test
     void flopsCountEveryLayerDirectionStepAndSequence() {
-        org.rnn4j.RnnSpec s = org.rnn4j.RnnSpec.builder(BenchCommand.parseCell("gru-lbr")).inputSize(4).hiddenSize(5)
+        org.rnn4j.RnnSpec s = org.rnn4j.RnnSpec.builder(CellNames.parse("gru-lbr")).inputSize(4).hiddenSize(5)
                 .layers(2).direction(Directions.parse("bidirectional")).build();
         assertEquals((540.0 + 900.0) * 2 * 3, BenchCommand.flops(s, 2, 3));
     }
@@ -87,7 +87,7 @@ class BenchCommandTest {
         "--warmup|-1|--warmup: expected an integer ≥ 0 but was -1",
         "--threads|0|--threads: expected an integer ≥ 1 but was 0",
         "--hidden|0|--hidden: expected an integer ≥ 1 but was 0",
-        "--cell|lstmx|--cell: expected one of lstm, lstm-peephole, lstm-cifg, gru, gru-lbr, rnn but was 'lstmx'",
+        "--cell|lstmx|--cell: expected one of " + CellNames.NAMES + " but was 'lstmx'",
         "--direction|sideways|--direction: expected one of forward, reverse, bidi-concat, bidi-sum but was 'sideways'",
         "--dtype|f64|--dtype: expected one of f32, bf16, f16 but was 'f64'",
         "--backends|nope|backend: expected one of",

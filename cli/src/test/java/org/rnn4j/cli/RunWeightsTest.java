@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.rnn4j.onnx.OnnxTensor;
 
 /**
@@ -199,11 +201,15 @@ class RunWeightsTest {
         assertTrue(worst > 0.01, "tanh instead of relu should differ clearly, max diff " + worst);
     }
 
-    /** Keras reset_after=False GRU (reset before), expected from a float64 transcription of the Keras equations. */
-    @Test
-    void kerasResetBeforeGru() throws IOException {
+    /**
+     * Keras reset_after=False GRU (reset before), expected from a float64 transcription of the Keras equations; gru
+     * and gru-rb name the same cell.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"gru-rb", "gru"})
+    void kerasResetBeforeGru(String cell) throws IOException {
         Golden g = Golden.load("keras2_gru_reset_before");
-        MainTest.Result r = MainTest.rnn4j(args("run", "--weights", fixture("keras2_gru_reset_before.h5"), "--cell", "gru-rb",
+        MainTest.Result r = MainTest.rnn4j(args("run", "--weights", fixture("keras2_gru_reset_before.h5"), "--cell", cell,
                 "--x", write("x.npy", g.tensor("x")), "--h0", write("h0.npy", g.tensor("h0")), "--y", tmp.resolve("y.npy"),
                 "--hn", tmp.resolve("h_n.npy"), "--backend", "reference"));
         assertEquals(0, r.status(), r.err());
@@ -325,13 +331,15 @@ class RunWeightsTest {
         assertBadInput(gru("--hidden-size", 5, "--cell", "lstm"), "weights do not fit", "hiddenSize: expected 5 but the file holds 4",
                 "cell: expected lstm but the file holds gru_lbr");
         assertBadInput(gru("--cell", "gru-rb"), "LINEAR_BEFORE_RESET");
+        // gru is reset-before, as in bench and in rnn4j's case names; PyTorch's GRU is gru-lbr.
+        assertBadInput(gru("--cell", "gru"), "cell: expected gru but the file holds gru_lbr (LINEAR_BEFORE_RESET)");
         assertBadInput(gru("--direction", "forward"), "direction: expected FORWARD");
         // Two layers tell the stackings apart: nn.LSTM's layer 1 reads both directions concatenated (2·S columns).
         assertBadInput(gru("--weights", fixture("torch_lstm_l2_bidi.safetensors"), "--key-prefix", "rnn.", "--direction", "bidi-sum"),
                 "direction: expected BIDIRECTIONAL_SUM but the file holds BIDIRECTIONAL_CONCAT", "rnn.weight_ih_l1 [16, 8]",
                 "layer 1 takes 2·S = 8 inputs, the two directions concatenated");
         assertBadInput(gru("--layers", 2), "layers: expected 2 but the file holds 1");
-        assertBadInput(gru("--cell", "lstmp"), "--cell", "'lstmp'", SpecOptions.CELLS);
+        assertBadInput(gru("--cell", "lstmp"), "--cell", "'lstmp'", CellNames.NAMES);
         assertBadInput(gru("--direction", "both"), "--direction", "'both'");
         assertBadInput(gru("--proj", 2), "--proj", "LSTM");
         assertBadInput(gru("--input-size", 0), "inputSize: expected > 0 but was 0");
