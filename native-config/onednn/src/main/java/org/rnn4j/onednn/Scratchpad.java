@@ -33,7 +33,7 @@ public final class Scratchpad implements AutoCloseable {
     /** @param declaredBytes what the primitives sharing it declare (the largest of them); may be 0 */
     public Scratchpad(long declaredBytes) {
         this.declared = declaredBytes;
-        this.block = new BytePointer(declaredBytes + GUARD + 64);
+        this.block = new BytePointer(bytesFor(declaredBytes));
         block.retainReference(); // outlives any PointerScope it is made in; released by close()
         this.address = (block.address() + 63) & ~63L;
         if (CHECK) {
@@ -49,11 +49,15 @@ public final class Scratchpad implements AutoCloseable {
     public long address() { return address; }
 
     /** Native bytes held, guard included. */
-    public long nativeBytes() { return declared + GUARD + 64; }
+    public long nativeBytes() { return bytesFor(declared); }
+
+    /** Native bytes a scratchpad for {@code declaredBytes} holds, guard and alignment included. */
+    public static long bytesFor(long declaredBytes) { return declaredBytes + GUARD + 64; }
 
     /**
      * When checking is on, throws {@link IllegalStateException} naming {@code what} if a primitive wrote past the
-     * declared size (and restores the guard for the next check); otherwise does nothing.
+     * declared size (and restores the guard for the next check); otherwise does nothing. Callers on a hot path test
+     * {@link #checking()} first, so that production builds no message.
      */
     public void check(String what) {
         if (guard == null) return;

@@ -14,8 +14,9 @@ import org.rnn4j.RnnWeights;
 
 /**
  * The child JVM of {@link NativeOutOfMemoryTest}, started with a small JavaCPP {@code maxBytes} and no retries
- * (JavaCPP's GC deallocation stays on: without it JavaCPP neither counts nor caps anything). For each spec it prepares and runs ever larger requests (×1.19 per step, so that JavaCPP's
- * {@code OutOfMemoryError} lands on every allocation of a construction in turn), and after each one checks that
+ * (JavaCPP's GC deallocation stays on: without it JavaCPP neither counts nor caps anything). For each spec it
+ * prepares and runs ever larger requests (×1.19 per step, so that JavaCPP's {@code OutOfMemoryError} lands on every
+ * allocation of a construction in turn), and after each one checks that
  *
  * <ul>
  *   <li>the failure is JavaCPP's {@code OutOfMemoryError}, nothing else;</li>

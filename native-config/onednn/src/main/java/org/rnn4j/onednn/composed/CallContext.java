@@ -117,13 +117,15 @@ final class CallContext implements AutoCloseable {
         List<StepOp> ops = plan.ops;
         for (int i = 0; i < args.length; i++) {
             ops.get(i).primitive().execute(s, args[i]);
-            if (scratchpad != null) scratchpad.check(ops.get(i).what() + " (" + ops.get(i).implementation() + ", N=" + plan.batch + ")");
+            if (scratchpad != null && Scratchpad.checking()) {
+                scratchpad.check(ops.get(i).what() + " (" + ops.get(i).implementation() + ", N=" + plan.batch + ")");
+            }
         }
     }
 
-    /** Verifies the scratchpad's guard after a primitive ran outside {@link #step} (the input projection). */
-    void checkScratchpad(String what) {
-        if (scratchpad != null) scratchpad.check(what);
+    /** Verifies the scratchpad's guard after the input projection ran (tests only; see {@link Scratchpad}). */
+    void checkProjectionScratchpad(long rows) {
+        if (scratchpad != null && Scratchpad.checking()) scratchpad.check("the input projection (rows=" + rows + ")");
     }
 
     /** Native bytes this context holds now: arena, scratchpad and xW buffer. */

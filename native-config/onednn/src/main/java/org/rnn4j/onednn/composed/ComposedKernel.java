@@ -119,7 +119,7 @@ final class ComposedKernel implements DirectionKernel {
         try {
             long xw = ctx.xw((long) steps * batch * gateWidth);
             projection.run(s, (long) steps * batch, Address.of(x), xw, ctx.projectionScratchpad);
-            ctx.checkScratchpad("the input projection (rows=" + (long) steps * batch + ")");
+            ctx.checkProjectionScratchpad((long) steps * batch);
             long yBase = Address.of(y);
             long hPrev = Address.of(h0);
             if (overlaps(hPrev, hBytes, yBase, hBytes * steps)) {
