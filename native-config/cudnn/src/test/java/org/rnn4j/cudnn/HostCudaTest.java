@@ -156,7 +156,7 @@ class HostCudaTest {
     private static void assertAllFreed(HostCuda.Result r) {
         String exit = r.stderr().lines().filter(l -> l.startsWith("hostcuda EXIT")).findFirst().orElse(null);
         assertTrue(exit != null, "the stand-in's exit report is missing; stderr:\n" + r.stderr());
-        assertEquals("hostcuda EXIT: allocations 0, copies 0, streams 0, cublas 0, modules 0, programs 0, cudnn 0, rnn 0, "
-                + "rnndata 0, tensor 0, dropout 0, violations 0", exit, "objects alive at exit");
+        assertEquals("hostcuda EXIT: allocations 0, pinned 0, copies 0, work 0, streams 0, events 0, cublas 0, modules 0, "
+                + "programs 0, cudnn 0, rnn 0, rnndata 0, tensor 0, dropout 0, violations 0", exit, "objects alive at exit");
     }
 }

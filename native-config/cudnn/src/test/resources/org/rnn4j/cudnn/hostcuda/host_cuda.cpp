@@ -8,7 +8,9 @@
 // What it checks that a GPU would not report this plainly: every "device" pointer is checked against the live
 // allocations (size included) and every host pointer against them too, each descriptor against what cuDNN's API
 // reference requires, and misuse is printed as a "hostcuda VIOLATION" line besides returning an error status.
-// New allocations and the workspace are filled with NaN bytes. At exit it prints the objects still alive.
+// Work enqueued on a stream runs only when the host synchronizes with it, and two streams touching one allocation
+// without an event between them are reported (see "streams" below). New allocations and the workspace are filled
+// with NaN bytes. At exit it prints the objects still alive and the work still queued.
 //
 // What it cannot check: the real libraries' numerics and speed, and their undocumented limits. Its cuDNN weight
 // space has a layout of its own (pseudo-layers last to first, biases before matrices, gaps between regions), so the
@@ -16,18 +18,23 @@
 #include <malloc.h>
 #include <algorithm>
 #include <atomic>
+#include <climits>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
 #include <thread>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 #include "cuda_shim.h"
@@ -137,74 +144,284 @@ Registry streams{"stream", true}, blasHandles{"cuBLAS handle", true}, modules{"m
         programs{"NVRTC program", false}, dnnHandles{"cuDNN handle", true}, rnnDescs{"RNN descriptor", false},
         dataDescs{"RNN data descriptor", false}, tensorDescs{"tensor descriptor", false}, dropoutDescs{"dropout descriptor", false};
 
-// ---- asynchronous copies between device and pageable host memory ----
-//
-// CUDA documents cudaMemcpyAsync with pageable host memory as possibly synchronous ("might be"), not as finished
-// with the host buffer on return, so the stand-in takes the pessimistic reading: the host side of a copy belongs to
-// the copy until its stream is synchronized. A host-to-device copy reaches the device at once (later work on the
-// stream sees it) but keeps a snapshot of the source, which must still hold those bytes at the synchronize; a
-// device-to-host copy writes the host buffer only at the synchronize. Freeing host memory that a pending copy still
-// reads or writes (operator delete[], which JavaCPP's deallocators call) is a violation.
+// ---- pinned host memory (cudaMallocHost, cudaHostAlloc) ----
 
-struct HostCopy {
-    void* stream;
-    char* host;
-    size_t bytes;
-    bool toHost;
-    std::vector<char> data; // to device: the source as it was at the call; to host: what the device held then
-};
+std::map<uintptr_t, size_t> pinned; // base → bytes
 
-std::vector<HostCopy> pendingCopies;
-std::atomic<size_t> pendingCount{0}; // read without the lock by operator delete[]
-
-/** Completes the pending copies of stream s (all streams if all). */
-void completeCopies(void* s, bool all) {
-    for (auto it = pendingCopies.begin(); it != pendingCopies.end();) {
-        if (!all && it->stream != s) { ++it; continue; }
-        if (it->toHost) {
-            std::memcpy(it->host, it->data.data(), it->bytes);
-        } else if (std::memcmp(it->host, it->data.data(), it->bytes) != 0) {
-            violation("cudaMemcpyAsync host-to-device: the " + std::to_string(it->bytes) + "-byte source at "
-                      + std::to_string((uintptr_t) it->host) + " changed before its stream was synchronized");
-        }
-        it = pendingCopies.erase(it);
-    }
-    pendingCount = pendingCopies.size();
+/** The base of the pinned block p lies in, or 0 (pageable memory). */
+uintptr_t pinnedBlock(const void* p) {
+    uintptr_t a = (uintptr_t) p;
+    auto it = pinned.upper_bound(a);
+    if (it == pinned.begin()) return 0;
+    --it;
+    return a < it->first + it->second ? it->first : 0;
 }
 
-/** Host memory at p is being freed: no pending copy may still use it. */
-void hostMemoryFreed(void* p) {
-    if (p == nullptr || pendingCount.load() == 0) return;
-    GUARD;
-    uintptr_t from = (uintptr_t) p, to = from + malloc_usable_size(p);
-    for (auto it = pendingCopies.begin(); it != pendingCopies.end();) {
-        uintptr_t a = (uintptr_t) it->host;
-        if (a < to && a + it->bytes > from) {
-            violation(std::string("host memory freed while a cudaMemcpyAsync ") + (it->toHost ? "to" : "from")
-                      + " it (" + std::to_string(it->bytes) + " bytes) may still be in flight: its stream was not synchronized");
-            it = pendingCopies.erase(it);
-        } else {
-            ++it;
+/** Host memory for a copy: not device memory, and a range that starts in a pinned block ends inside it. */
+bool hostRange(const void* p, size_t bytes, const std::string& what) {
+    if (!host(p, bytes, what)) return false;
+    uintptr_t block = pinnedBlock(p);
+    if (block == 0 || (uintptr_t) p + bytes <= block + pinned[block]) return true;
+    violation(what + ": " + std::to_string(bytes) + " bytes at " + std::to_string((uintptr_t) p)
+              + " run past the end of their pinned block (" + std::to_string(pinned[block]) + " bytes)");
+    return false;
+}
+
+// ---- streams: work runs when the host waits for it ----
+//
+// CUDA returns from every call that enqueues work on a stream (cuLaunchKernel, cublasSgemm, cudnnRNNForward,
+// cudaMemcpyAsync, cudaMemsetAsync) without saying when the work runs; only a synchronizing call tells the host it
+// has. The stand-in takes the latest schedule a GPU may choose: a stream is a queue that runs, in order, when the host
+// waits on it (cudaStreamSynchronize; cudaEventSynchronize up to the event; cudaDeviceSynchronize, cudaFree,
+// cudaMemcpy and cudaMemset for the whole device; cudaStreamDestroy, whose work still completes; process exit).
+// What the API takes by value is captured at the call (kernel argument values, alpha and beta, descriptors and the
+// host seqLengthArray); device memory and host memory, pinned or pageable, are read and written when the work runs.
+// For pageable memory that is the pessimistic reading of "might be synchronous".
+//
+// Streams are ordered only by events. Each stream keeps a vector clock: for every other stream, the last of its
+// operations that work enqueued here from now on follows (cudaEventRecord there, cudaStreamWaitEvent here). Work
+// that touches an allocation which a still-pending, unordered operation of another stream touches too, one of the
+// two writing, is a data race on a GPU, and is reported when the second one is enqueued.
+
+const int READ = 1, WRITE = 2;
+
+struct Touch { uintptr_t base; int mode; };
+
+struct Event;
+
+struct Op {
+    enum Kind { WORK, COPY, RECORD, WAIT } kind = WORK;
+    long long seq = 0;
+    std::string name;
+    std::vector<Touch> touches;
+    std::function<void()> work;                     // WORK
+    char* dst = nullptr;                            // COPY
+    const char* src = nullptr;
+    size_t bytes = 0;
+    int direction = 0;                              // 1 host to device, 2 device to host, 3 device to device
+    bool pinnedHost = false, hostGone = false;
+    std::vector<char> source;                       // to the device: the host bytes at the call
+    Event* event = nullptr;                         // RECORD
+    void* waitFor = nullptr;                        // WAIT: that stream's operations up to waitSeq run first
+    long long waitSeq = 0;
+    char* host() const { return direction == 1 ? (char*) src : direction == 2 ? dst : nullptr; }
+    bool pageable() const { return kind == COPY && direction != 3 && !pinnedHost; }
+};
+
+/** The operations of one stream that last read and last wrote an allocation. */
+struct LastUse { long long readSeq = 0, writeSeq = 0; std::string reader, writer; };
+
+struct Queue {
+    int device = 0;
+    std::deque<std::unique_ptr<Op>> ops;
+    long long done = 0;                 // its last operation that has run
+    std::map<void*, long long> after;   // stream → its last operation that work enqueued here follows
+    std::map<uintptr_t, LastUse> uses;  // allocation → last readers and writers
+};
+
+struct Event {
+    bool timing = true, destroyed = false, completed = false;
+    int records = 0;                    // its RECORD operations still queued; freed after the last one
+    long long seq = 0;                  // the latest cudaEventRecord's operation (0: never recorded)
+    void* stream = nullptr;
+    std::map<void*, long long> after;   // the recording stream's clock then, itself included
+    std::chrono::steady_clock::time_point at;
+};
+
+std::map<void*, Queue> queues;          // by stream; nullptr is the legacy default stream
+long long lastSeq = 0;
+std::atomic<size_t> pendingPageable{0}; // copies with pageable host memory; read without the lock by operator delete[]
+Registry events{"event", true};
+
+std::string hex(const void* p) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%#llx", (unsigned long long) (uintptr_t) p);
+    return b;
+}
+
+/** The base of the allocation holding p, or 0. */
+uintptr_t allocationOf(const void* p) {
+    uintptr_t a = (uintptr_t) p;
+    auto it = allocations.upper_bound(a);
+    if (it == allocations.begin()) return 0;
+    --it;
+    return a < it->first + it->second ? it->first : 0;
+}
+
+/** Records that an operation reads and/or writes the allocation holding p (one entry per allocation). */
+void touch(std::vector<Touch>& touches, const void* p, int mode) {
+    uintptr_t base = allocationOf(p);
+    if (base == 0) return;
+    for (Touch& t : touches) if (t.base == base) { t.mode |= mode; return; }
+    touches.push_back({base, mode});
+}
+
+void drain(void* s, long long upTo);
+
+void execute(Op& op) {
+    switch (op.kind) {
+        case Op::WORK: op.work(); break;
+        case Op::COPY:
+            if (op.pageable() && !op.hostGone) pendingPageable--;
+            if (op.hostGone) break; // reported when the host memory went
+            if (op.direction == 1 && std::memcmp(op.src, op.source.data(), op.bytes) != 0) {
+                violation(op.name + ": host source of a pending copy modified before the stream was synchronized ("
+                          + std::to_string(op.bytes) + " bytes at " + hex(op.src) + ")");
+            }
+            std::memmove(op.dst, op.src, op.bytes);
+            break;
+        case Op::RECORD: {
+            Event* e = op.event;
+            e->records--;
+            if (e->seq == op.seq) { e->completed = true; e->at = std::chrono::steady_clock::now(); }
+            if (e->destroyed && e->records == 0) delete e;
+            break;
+        }
+        case Op::WAIT: drain(op.waitFor, op.waitSeq); break;
+    }
+}
+
+/** Runs stream s's queued operations up to (and including) sequence number upTo. */
+void drain(void* s, long long upTo) {
+    auto it = queues.find(s);
+    if (it == queues.end()) return;
+    Queue& q = it->second;
+    while (!q.ops.empty() && q.ops.front()->seq <= upTo) {
+        std::unique_ptr<Op> op = std::move(q.ops.front());
+        q.ops.pop_front();
+        q.done = op->seq;
+        execute(*op);
+    }
+}
+
+/** Runs the legacy stream and every stream of device (of all devices when device < 0). */
+void drainDevice(int device) {
+    drain(nullptr, LLONG_MAX);
+    for (auto& e : queues) {
+        if (e.first != nullptr && (device < 0 || e.second.device == device)) drain(e.first, LLONG_MAX);
+    }
+}
+
+bool pending(void* s) {
+    auto it = queues.find(s);
+    return it != queues.end() && !it->second.ops.empty();
+}
+
+/** Appends op to stream s, after reporting any unordered conflicting use of its allocations by another stream. */
+Op* enqueue(void* s, std::unique_ptr<Op> op) {
+    // The legacy default stream waits for every other stream and they for it: running what the other side has
+    // queued first is one schedule that allows, and leaves no work unordered with it.
+    if (s == nullptr) {
+        for (auto& e : queues) if (e.first != nullptr) drain(e.first, LLONG_MAX);
+    } else {
+        drain(nullptr, LLONG_MAX);
+    }
+    Queue& q = queues[s];
+    op->seq = ++lastSeq;
+    for (const Touch& t : op->touches) {
+        for (auto& other : queues) {
+            if (other.first == s) continue;
+            auto u = other.second.uses.find(t.base);
+            if (u == other.second.uses.end()) continue;
+            auto a = q.after.find(other.first);
+            long long ordered = std::max(other.second.done, a == q.after.end() ? 0LL : a->second);
+            const std::string* them = nullptr;
+            bool theyWrite = false;
+            if (u->second.writeSeq > ordered) { them = &u->second.writer; theyWrite = true; }
+            else if ((t.mode & WRITE) && u->second.readSeq > ordered) them = &u->second.reader;
+            if (them == nullptr) continue;
+            violation("cross-stream hazard: " + op->name + " on stream " + hex(s) + ((t.mode & WRITE) ? " writes" : " reads")
+                      + " device allocation " + hex((void*) t.base) + " (" + std::to_string(allocations[t.base]) + " bytes), which "
+                      + *them + " on stream " + hex(other.first) + (theyWrite ? " writes" : " reads")
+                      + " and has not yet run, with nothing ordering the two (cudaEventRecord there after it, "
+                        "cudaStreamWaitEvent here)");
         }
     }
-    pendingCount = pendingCopies.size();
+    for (const Touch& t : op->touches) {
+        LastUse& u = q.uses[t.base];
+        if (t.mode & READ) { u.readSeq = op->seq; u.reader = op->name; }
+        if (t.mode & WRITE) { u.writeSeq = op->seq; u.writer = op->name; }
+    }
+    if (op->pageable()) pendingPageable++;
+    q.ops.push_back(std::move(op));
+    return q.ops.back().get();
+}
+
+/** A copy's direction checked (host side not device memory, device side inside one allocation); nullptr if wrong. */
+std::unique_ptr<Op> copyOp(const char* function, void* dst, const void* src, size_t bytes, int kind) {
+    std::string f = function;
+    bool ok;
+    switch (kind) {
+        case 1: ok = hostRange(src, bytes, f + " host-to-device source") & device(dst, bytes, f + " host-to-device destination"); break;
+        case 2: ok = device(src, bytes, f + " device-to-host source") & hostRange(dst, bytes, f + " device-to-host destination"); break;
+        case 3: ok = device(src, bytes, f + " device-to-device source") & device(dst, bytes, f + " device-to-device destination"); break;
+        default: violation(f + ": kind " + std::to_string(kind) + " (rnn4j names the direction)"); ok = false;
+    }
+    if (!ok) return nullptr;
+    auto op = std::make_unique<Op>();
+    op->kind = Op::COPY;
+    op->dst = (char*) dst;
+    op->src = (const char*) src;
+    op->bytes = bytes;
+    op->direction = kind;
+    op->name = f + (kind == 1 ? " host-to-device" : kind == 2 ? " device-to-host" : " device-to-device");
+    if (kind != 3) {
+        op->pinnedHost = pinnedBlock(op->host()) != 0;
+        op->name += op->pinnedHost ? " (pinned)" : " (pageable)";
+    }
+    if (kind != 1) touch(op->touches, src, READ);
+    if (kind != 2) touch(op->touches, dst, WRITE);
+    if (kind == 1) op->source.assign(op->src, op->src + bytes);
+    return op;
+}
+
+/** Host memory [from, to) is being freed without a synchronize: no queued copy may still use it. */
+void hostGone(uintptr_t from, uintptr_t to, bool pinnedMemory, const char* how) {
+    for (auto& e : queues) {
+        for (auto& op : e.second.ops) {
+            if (op->kind != Op::COPY || op->direction == 3 || op->pinnedHost != pinnedMemory || op->hostGone) continue;
+            uintptr_t a = (uintptr_t) op->host();
+            if (a >= to || a + op->bytes <= from) continue;
+            violation(std::string(how) + " while a cudaMemcpyAsync " + (op->direction == 2 ? "to" : "from") + " it ("
+                      + std::to_string(op->bytes) + " bytes) is pending on stream " + hex(e.first)
+                      + ": its stream was not synchronized");
+            op->hostGone = true;
+            if (op->pageable()) pendingPageable--;
+        }
+    }
+}
+
+/** Pageable host memory at p is being freed (operator delete[]). */
+void hostMemoryFreed(void* p) {
+    if (p == nullptr || pendingPageable.load() == 0) return;
+    GUARD;
+    hostGone((uintptr_t) p, (uintptr_t) p + malloc_usable_size(p), false, "host memory freed");
+}
+
+size_t queuedOps(bool copies) {
+    size_t n = 0;
+    for (auto& e : queues) for (auto& op : e.second.ops) if ((op->kind == Op::COPY) == copies) n++;
+    return n;
 }
 
 struct Report {
     ~Report() {
-        std::fprintf(stderr, "hostcuda EXIT: allocations %zu, copies %zu, streams %zu, cublas %zu, modules %zu, programs %zu, "
-                     "cudnn %zu, rnn %zu, rnndata %zu, tensor %zu, dropout %zu, violations %d\n",
-                     allocations.size(), pendingCopies.size(), streams.live.size(), blasHandles.live.size(), modules.live.size(),
-                     programs.live.size(), dnnHandles.live.size(), rnnDescs.live.size(), dataDescs.live.size(),
-                     tensorDescs.live.size(), dropoutDescs.live.size(), violations);
-        pendingCount = 0; // pendingCopies is destroyed next: later frees must not look at it
+        GUARD;
+        std::fprintf(stderr, "hostcuda EXIT: allocations %zu, pinned %zu, copies %zu, work %zu, streams %zu, events %zu, "
+                     "cublas %zu, modules %zu, programs %zu, cudnn %zu, rnn %zu, rnndata %zu, tensor %zu, dropout %zu, violations %d\n",
+                     allocations.size(), pinned.size(), queuedOps(true), queuedOps(false), streams.live.size(), events.live.size(),
+                     blasHandles.live.size(), modules.live.size(), programs.live.size(), dnnHandles.live.size(),
+                     rnnDescs.live.size(), dataDescs.live.size(), tensorDescs.live.size(), dropoutDescs.live.size(), violations);
+        drainDevice(-1); // the process's queued work completes before it ends
+        pendingPageable = 0; // the queues are destroyed next: later frees must not look at them
     }
 } report;
 
 /**
  * The tests' control values (cudaDeviceSetLimit / cudaDeviceGetLimit): FAULT arms the k-th fallible call from then
- * on to fail, once; LIVE counts live objects; DWELL (µs) keeps each cudnnRNNForward in flight that much longer, with
- * the lock released, so that concurrent use of one handle or RNN descriptor shows; VIOLATIONS counts the reports.
+ * on to fail, once; LIVE counts live objects (queued operations included); DWELL (µs) keeps each cudnnRNNForward
+ * call that much longer on its thread, with the lock released, so that concurrent use of one handle or RNN
+ * descriptor shows; VIOLATIONS counts the reports.
  */
 const int FAULT_LIMIT = 0x52344A, LIVE_LIMIT = 0x52344B, DWELL_LIMIT = 0x52344C, VIOLATIONS_LIMIT = 0x52344D;
 long long dwellMicros = 0;
@@ -218,8 +435,8 @@ bool fault(const char* function) {
 }
 
 size_t liveObjects() {
-    size_t n = allocations.size() + pendingCopies.size();
-    for (Registry* r : {&streams, &blasHandles, &modules, &programs, &dnnHandles, &rnnDescs, &dataDescs, &tensorDescs, &dropoutDescs}) n += r->live.size();
+    size_t n = allocations.size() + pinned.size() + queuedOps(true) + queuedOps(false);
+    for (Registry* r : {&streams, &events, &blasHandles, &modules, &programs, &dnnHandles, &rnnDescs, &dataDescs, &tensorDescs, &dropoutDescs}) n += r->live.size();
     return n;
 }
 
@@ -315,6 +532,7 @@ const char* cudaGetErrorName(int error) {
         case 35: return "cudaErrorInsufficientDriver";
         case 101: return "cudaErrorInvalidDevice";
         case 400: return "cudaErrorInvalidResourceHandle";
+        case 600: return "cudaErrorNotReady";
         default: return "cudaErrorUnknown";
     }
 }
@@ -332,6 +550,7 @@ int cudaMalloc(void** p, size_t bytes) {
     return 0;
 }
 
+/** Synchronizes the device first, as CUDA documents, so that no queued work still uses the memory. */
 int cudaFree(void* p) {
     GUARD;
     if (p == nullptr) return 0;
@@ -345,23 +564,43 @@ int cudaFree(void* p) {
         violation("cudaFree(" + std::to_string((uintptr_t) p) + "): memory of device " + std::to_string(owner)
                   + " freed while device " + std::to_string(currentDevice) + " is current on this thread (cudaSetDevice first)");
     }
+    drainDevice(currentDevice);
+    for (auto& e : queues) {
+        for (auto& op : e.second.ops) {
+            bool uses = false;
+            for (const Touch& t : op->touches) uses |= t.base == (uintptr_t) p;
+            if (!uses) continue;
+            // The stand-in's devices share one memory; a GPU's would not, and the other device's work would fault.
+            violation("cudaFree(" + std::to_string((uintptr_t) p) + "): " + op->name + " queued on a stream of device "
+                      + std::to_string(e.second.device) + " still uses it");
+            drain(e.first, LLONG_MAX);
+            break;
+        }
+    }
+    for (auto& e : queues) e.second.uses.erase((uintptr_t) p); // a later cudaMalloc may return the same address
     std::free(p);
     allocations.erase(it);
     allocationDevice.erase((uintptr_t) p);
     return 0;
 }
 
-int cudaStreamCreate(void** s) {
+int cudaStreamCreateWithFlags(void** s, unsigned flags) {
     GUARD;
     if (fault("cudaStreamCreate")) return 2;
+    if (flags > 1) { violation("cudaStreamCreateWithFlags: flags " + std::to_string(flags)); return 1; }
     *s = streams.add(new char[16]);
+    queues[*s].device = currentDevice;
     return 0;
 }
 
+int cudaStreamCreate(void** s) { return cudaStreamCreateWithFlags(s, 0); }
+
+/** CUDA returns at once and completes the stream's work later; the stand-in runs it here. */
 int cudaStreamDestroy(void* s) {
     GUARD;
     if (!streams.remove(s, "cudaStreamDestroy")) return 400;
-    completeCopies(s, false); // the stream's work completes (later, on a GPU); its copies are settled here
+    drain(s, LLONG_MAX);
+    queues.erase(s);
     delete[] (char*) s;
     return 0;
 }
@@ -370,32 +609,225 @@ int cudaStreamSynchronize(void* s) {
     GUARD;
     if (fault("cudaStreamSynchronize")) return 2;
     if (!stream(s, "cudaStreamSynchronize")) return 400;
-    completeCopies(s, false);
+    if (s == nullptr) drainDevice(currentDevice); // the legacy stream follows all blocking streams' earlier work
+    else drain(s, LLONG_MAX);
     return 0;
 }
+
+/** cudaErrorNotReady while work is queued, which then runs: a polling loop must end, as on a GPU. */
+int cudaStreamQuery(void* s) {
+    GUARD;
+    if (!stream(s, "cudaStreamQuery")) return 400;
+    if (!pending(s)) return 0;
+    drain(s, LLONG_MAX);
+    return 600;
+}
+
+int cudaDeviceSynchronize() {
+    GUARD;
+    if (fault("cudaDeviceSynchronize")) return 2;
+    drainDevice(currentDevice);
+    return 0;
+}
+
+// ---- events ----
+
+static Event* liveEvent(void* e, const char* op) {
+    if (events.has(e)) return (Event*) e;
+    violation(std::string(op) + ": event " + std::to_string((uintptr_t) e) + " is not alive");
+    return nullptr;
+}
+
+/** cudaEventDefault, cudaEventBlockingSync, cudaEventDisableTiming (no interprocess events). */
+int cudaEventCreateWithFlags(void** e, unsigned flags) {
+    GUARD;
+    if (fault("cudaEventCreate")) return 2;
+    if (flags > 3) { violation("cudaEventCreateWithFlags: flags " + std::to_string(flags) + " (the stand-in has no interprocess events)"); return 1; }
+    Event* ev = new Event();
+    ev->timing = (flags & 2) == 0;
+    *e = events.add(ev);
+    return 0;
+}
+
+int cudaEventCreate(void** e) { return cudaEventCreateWithFlags(e, 0); }
+
+/** CUDA lets an event be destroyed while recorded work is queued; it is freed once that has run. */
+int cudaEventDestroy(void* e) {
+    GUARD;
+    if (!events.has(e)) { violation("cudaEventDestroy: event " + std::to_string((uintptr_t) e) + " is not alive"); return 400; }
+    events.remove(e, "cudaEventDestroy");
+    Event* ev = (Event*) e;
+    ev->destroyed = true;
+    if (ev->records == 0) delete ev;
+    return 0;
+}
+
+int cudaEventRecord(void* e, void* s) {
+    GUARD;
+    if (fault("cudaEventRecord")) return 2;
+    Event* ev = liveEvent(e, "cudaEventRecord");
+    if (ev == nullptr || !stream(s, "cudaEventRecord")) return 400;
+    int streamDevice = s == nullptr ? currentDevice : streams.device[s];
+    if (events.device[e] != streamDevice) {
+        violation("cudaEventRecord: an event of device " + std::to_string(events.device[e]) + " on a stream of device " + std::to_string(streamDevice));
+        return 400;
+    }
+    auto op = std::make_unique<Op>();
+    op->kind = Op::RECORD;
+    op->event = ev;
+    op->name = "cudaEventRecord";
+    Op* queued = enqueue(s, std::move(op));
+    ev->records++;
+    ev->seq = queued->seq;
+    ev->stream = s;
+    ev->completed = false;
+    ev->after = queues[s].after;
+    ev->after[s] = queued->seq;
+    return 0;
+}
+
+int cudaEventRecordWithFlags(void* e, void* s, unsigned flags) {
+    if (flags != 0) {
+        GUARD;
+        violation("cudaEventRecordWithFlags: flags " + std::to_string(flags) + " (cudaEventRecordExternal is for graphs)");
+        return 1;
+    }
+    return cudaEventRecord(e, s);
+}
+
+/** Work enqueued on s from now on follows the event's latest record; an event never recorded orders nothing. */
+int cudaStreamWaitEvent(void* s, void* e, unsigned flags) {
+    GUARD;
+    if (fault("cudaStreamWaitEvent")) return 2;
+    Event* ev = liveEvent(e, "cudaStreamWaitEvent");
+    if (ev == nullptr || !stream(s, "cudaStreamWaitEvent")) return 400;
+    if (flags != 0) { violation("cudaStreamWaitEvent: flags " + std::to_string(flags)); return 1; }
+    if (ev->seq == 0 || ev->completed) return 0;
+    auto op = std::make_unique<Op>();
+    op->kind = Op::WAIT;
+    op->name = "cudaStreamWaitEvent";
+    op->waitFor = ev->stream;
+    op->waitSeq = ev->seq;
+    enqueue(s, std::move(op));
+    Queue& q = queues[s];
+    for (auto& a : ev->after) q.after[a.first] = std::max(q.after[a.first], a.second);
+    return 0;
+}
+
+int cudaEventSynchronize(void* e) {
+    GUARD;
+    if (fault("cudaEventSynchronize")) return 2;
+    Event* ev = liveEvent(e, "cudaEventSynchronize");
+    if (ev == nullptr) return 400;
+    if (ev->seq != 0 && !ev->completed) drain(ev->stream, ev->seq);
+    return 0;
+}
+
+/** cudaErrorNotReady while the recorded work is queued, which then runs (see cudaStreamQuery). */
+int cudaEventQuery(void* e) {
+    GUARD;
+    Event* ev = liveEvent(e, "cudaEventQuery");
+    if (ev == nullptr) return 400;
+    if (ev->seq == 0 || ev->completed) return 0;
+    drain(ev->stream, ev->seq);
+    return 600;
+}
+
+/**
+ * Milliseconds between the host clock readings taken when each event's record ran in its stream's order, so the
+ * time between two events around an operation is the stand-in's compute time for it.
+ */
+int cudaEventElapsedTime(float* ms, void* start, void* end) {
+    GUARD;
+    Event* a = liveEvent(start, "cudaEventElapsedTime start");
+    Event* b = liveEvent(end, "cudaEventElapsedTime end");
+    if (a == nullptr || b == nullptr || ms == nullptr) return 400;
+    if (!a->timing || !b->timing || a->seq == 0 || b->seq == 0) return 400; // cudaErrorInvalidResourceHandle
+    if (!a->completed || !b->completed) return 600;                          // cudaErrorNotReady
+    *ms = std::chrono::duration<float, std::milli>(b->at - a->at).count();
+    return 0;
+}
+
+// ---- pinned host memory ----
+
+int cudaHostAlloc(void** p, size_t bytes, unsigned flags) {
+    GUARD;
+    if (fault("cudaHostAlloc")) return 2;
+    if (flags > 1) {
+        violation("cudaHostAlloc: flags " + std::to_string(flags) + " (the stand-in has cudaHostAllocDefault and cudaHostAllocPortable)");
+        return 1;
+    }
+    if (bytes == 0) { *p = nullptr; return 0; }
+    void* block = std::malloc(bytes);
+    if (block == nullptr) return 2;
+    std::memset(block, 0xff, bytes);
+    pinned[(uintptr_t) block] = bytes;
+    *p = block;
+    return 0;
+}
+
+int cudaMallocHost(void** p, size_t bytes) { return cudaHostAlloc(p, bytes, 0); }
+
+/** CUDA documents no synchronization here, so the stand-in does none: a copy still queued on the memory is reported. */
+int cudaFreeHost(void* p) {
+    GUARD;
+    if (p == nullptr) return 0;
+    auto it = pinned.find((uintptr_t) p);
+    if (it == pinned.end()) {
+        violation("cudaFreeHost(" + std::to_string((uintptr_t) p) + "): not the start of live pinned memory (double free?)");
+        return 1;
+    }
+    hostGone(it->first, it->first + it->second, true, "pinned memory freed by cudaFreeHost");
+    pinned.erase(it);
+    std::free(p);
+    return 0;
+}
+
+// ---- copies and memset ----
 
 int cudaMemcpyAsync(void* dst, const void* src, size_t bytes, int kind, void* s) {
     GUARD;
     if (fault("cudaMemcpyAsync")) return 2;
     if (!stream(s, "cudaMemcpyAsync")) return 400;
     if (bytes == 0) return 0;
-    bool ok;
-    switch (kind) {
-        case 1: ok = host(src, bytes, "cudaMemcpyAsync host-to-device source") & device(dst, bytes, "cudaMemcpyAsync host-to-device destination"); break;
-        case 2: ok = device(src, bytes, "cudaMemcpyAsync device-to-host source") & host(dst, bytes, "cudaMemcpyAsync device-to-host destination"); break;
-        case 3: ok = device(src, bytes, "cudaMemcpyAsync device-to-device source") & device(dst, bytes, "cudaMemcpyAsync device-to-device destination"); break;
-        default: violation("cudaMemcpyAsync: kind " + std::to_string(kind) + " (rnn4j names the direction)"); ok = false;
-    }
-    if (!ok) return 1;
-    if (kind == 1) {
-        pendingCopies.push_back(HostCopy{s, (char*) src, bytes, false, std::vector<char>((const char*) src, (const char*) src + bytes)});
-    } else if (kind == 2) {
-        pendingCopies.push_back(HostCopy{s, (char*) dst, bytes, true, std::vector<char>((const char*) src, (const char*) src + bytes)});
-        pendingCount = pendingCopies.size();
-        return 0; // the host buffer is written when the stream is synchronized
-    }
-    pendingCount = pendingCopies.size();
+    std::unique_ptr<Op> op = copyOp("cudaMemcpyAsync", dst, src, bytes, kind);
+    if (op == nullptr) return 1;
+    enqueue(s, std::move(op));
+    return 0;
+}
+
+/** On the legacy stream: after all earlier work of the device, and done on return. */
+int cudaMemcpy(void* dst, const void* src, size_t bytes, int kind) {
+    GUARD;
+    if (fault("cudaMemcpy")) return 2;
+    if (bytes == 0) return 0;
+    if (copyOp("cudaMemcpy", dst, src, bytes, kind) == nullptr) return 1;
+    drainDevice(currentDevice);
     std::memmove(dst, src, bytes);
+    return 0;
+}
+
+int cudaMemsetAsync(void* p, int value, size_t bytes, void* s) {
+    GUARD;
+    if (fault("cudaMemsetAsync")) return 2;
+    if (!stream(s, "cudaMemsetAsync")) return 400;
+    if (bytes == 0) return 0;
+    if (!device(p, bytes, "cudaMemsetAsync")) return 1;
+    auto op = std::make_unique<Op>();
+    op->name = "cudaMemsetAsync";
+    touch(op->touches, p, WRITE);
+    op->work = [p, value, bytes] { std::memset(p, value, bytes); };
+    enqueue(s, std::move(op));
+    return 0;
+}
+
+int cudaMemset(void* p, int value, size_t bytes) {
+    GUARD;
+    if (fault("cudaMemset")) return 2;
+    if (bytes == 0) return 0;
+    if (!device(p, bytes, "cudaMemset")) return 1;
+    drainDevice(currentDevice);
+    std::memset(p, value, bytes);
     return 0;
 }
 
@@ -433,32 +865,40 @@ void operator delete[](void* p) noexcept {
 
 namespace {
 
-/** Converts one kernelParams entry to the kernel's parameter type, checking pointers against device memory. */
-template <class T> struct Param { static T get(void* p, const char*) { return *(T*) p; } };
+/**
+ * Converts one kernelParams entry to the kernel's parameter type, at the launch (CUDA copies the values then, so
+ * the caller may reuse the holders at once). A pointer must be device memory; by the C++ signature, const T* is
+ * read and T* read and written.
+ */
+template <class T> struct Param { static T get(void* p, const char*, std::vector<Touch>&) { return *(T*) p; } };
 template <class T> struct Param<T*> {
-    static T* get(void* p, const char* kernel) {
+    static T* get(void* p, const char* kernel, std::vector<Touch>& touches) {
         T* v = *(T**) p;
         if (v != nullptr && !onDevice(v, 0)) violation(std::string(kernel) + ": a pointer argument is not device memory");
+        if (v != nullptr) touch(touches, v, std::is_const<T>::value ? READ : READ | WRITE);
         return v;
     }
 };
 
 struct Function {
     std::string name;
-    void (*invoke)(void**, long long, const char*);
+    /** The launch with its argument values captured, to run later; the allocations it uses go to touches. */
+    std::function<void()> (*bind)(void**, long long, const char*, std::vector<Touch>&);
 };
 
 template <class... P, std::size_t... I>
-void runThreads(void (*kernel)(P...), void** params, long long threads, const char* name, std::index_sequence<I...>) {
-    auto args = std::make_tuple(Param<P>::get(params[I], name)...);
-    rnn4j_each_thread(threads, [&] { std::apply(kernel, args); });
+std::function<void()> bindThreads(void (*kernel)(P...), void** params, long long threads, const char* name,
+                                  std::vector<Touch>& touches, std::index_sequence<I...>) {
+    auto args = std::make_tuple(Param<P>::get(params[I], name, touches)...);
+    return [kernel, args, threads] { rnn4j_each_thread(threads, [&] { std::apply(kernel, args); }); };
 }
 
-template <class... P> void runAll(void (*kernel)(P...), void** params, long long threads, const char* name) {
-    runThreads(kernel, params, threads, name, std::index_sequence_for<P...>{});
+template <class... P>
+std::function<void()> bindAll(void (*kernel)(P...), void** params, long long threads, const char* name, std::vector<Touch>& touches) {
+    return bindThreads(kernel, params, threads, name, touches, std::index_sequence_for<P...>{});
 }
 
-#define RNN4J_ENTRY(k) {#k, [](void** p, long long n, const char* name) { runAll(k, p, n, name); }},
+#define RNN4J_ENTRY(k) {#k, [](void** p, long long n, const char* name, std::vector<Touch>& t) { return bindAll(k, p, n, name, t); }},
 
 const std::vector<Function> FUNCTIONS = {
 #include "entries.inc" // RNN4J_ENTRY(rnn4j_x) for every entry point, written by the test
@@ -586,7 +1026,10 @@ int cuLaunchKernel(void* function, unsigned gx, unsigned gy, unsigned gz, unsign
                   "and kernelParams (not extra)");
         return 1;
     }
-    f->invoke(params, (long long) gx * bx, f->name.c_str());
+    auto op = std::make_unique<Op>();
+    op->name = "cuLaunchKernel(" + f->name + ")";
+    op->work = f->bind(params, (long long) gx * bx, f->name.c_str(), op->touches);
+    enqueue(s, std::move(op));
     return 0;
 }
 
@@ -651,6 +1094,7 @@ int cublasSgemm_v2(void* handle, int transa, int transb, int m, int n, int k, co
     if (fault("cublasSgemm")) return 13; // CUBLAS_STATUS_EXECUTION_FAILED
     if (!blasHandles.has(handle)) { violation("cublasSgemm: handle is not alive"); return 1; }
     BlasHandle* h = (BlasHandle*) handle;
+    if (!stream(h->stream, "cublasSgemm (the handle's stream)")) return 7;
     if (m < 0 || n < 0 || k < 0 || (transa != 0 && transa != 1) || (transb != 0 && transb != 1)) return 7;
     int aRows = transa ? k : m, aCols = transa ? m : k, bRows = transb ? n : k, bCols = transb ? k : n;
     if (lda < std::max(1, aRows) || ldb < std::max(1, bRows) || ldc < std::max(1, m)) {
@@ -666,18 +1110,31 @@ int cublasSgemm_v2(void* handle, int transa, int transb, int m, int n, int k, co
         ok &= device(b, 4 * ((size_t) (bCols - 1) * ldb + bRows), "cublasSgemm B");
     }
     if (!ok) return 7;
-    for (int col = 0; col < n; col++) {
-        for (int row = 0; row < m; row++) {
-            double s = 0;
-            for (int x = 0; x < k; x++) {
-                double av = transa ? a[(size_t) row * lda + x] : a[(size_t) x * lda + row];
-                double bv = transb ? b[(size_t) x * ldb + col] : b[(size_t) col * ldb + x];
-                s += av * bv;
-            }
-            float& out = c[(size_t) col * ldc + row];
-            out = (float) (*beta == 0.0f ? *alpha * s : *alpha * s + (double) *beta * out);
-        }
+    // Enqueued on the handle's stream as it is now; alpha and beta are read here (host pointer mode), A, B and C
+    // when the GEMM runs.
+    float alphaValue = *alpha, betaValue = *beta;
+    auto op = std::make_unique<Op>();
+    op->name = "cublasSgemm";
+    if (k > 0) {
+        touch(op->touches, a, READ);
+        touch(op->touches, b, READ);
     }
+    touch(op->touches, c, betaValue == 0.0f ? WRITE : READ | WRITE);
+    op->work = [=] {
+        for (int col = 0; col < n; col++) {
+            for (int row = 0; row < m; row++) {
+                double s = 0;
+                for (int x = 0; x < k; x++) {
+                    double av = transa ? a[(size_t) row * lda + x] : a[(size_t) x * lda + row];
+                    double bv = transb ? b[(size_t) x * ldb + col] : b[(size_t) col * ldb + x];
+                    s += av * bv;
+                }
+                float& out = c[(size_t) col * ldc + row];
+                out = (float) (betaValue == 0.0f ? alphaValue * s : alphaValue * s + (double) betaValue * out);
+            }
+        }
+    };
+    enqueue(h->stream, std::move(op));
     return 0;
 }
 
@@ -869,8 +1326,9 @@ const int SEQ_MAJOR_UNPACKED = 0, SEQ_MAJOR_PACKED = 1, BATCH_MAJOR_UNPACKED = 2
 
 /**
  * An object one call at a time may use: cuDNN documents its thread safety per handle (no handle used by two threads
- * at once); for descriptors it documents nothing, and rnn4j reads that as the same rule. cudnnRNNForward marks its
- * handle and RNN descriptor busy while it computes (with the lock released), and any other use meanwhile is reported.
+ * at once); for descriptors it documents nothing, and rnn4j reads that as the same rule. A cudnnRNNForward call
+ * marks its handle and RNN descriptor busy while it stays in flight (DWELL, with the lock released; the computation
+ * itself runs later, on the stream), and any other use meanwhile is reported.
  */
 struct Busy { int calls = 0; };
 
@@ -1362,16 +1820,13 @@ int cudnnRNNForward(void* h, void* d, int fwdMode, const int* devSeqLengths, voi
     layoutOf(*r, &total);
     size_t work = workspaceBytes(*r, *xd);
     bool ok = device(devSeqLengths, 4 * (size_t) N, "cudnnRNNForward devSeqLengths");
-    if (ok && !std::equal(xd->lengths.begin(), xd->lengths.end(), devSeqLengths)) {
-        violation("cudnnRNNForward: devSeqLengths differ from the descriptors' seqLengthArray");
-        ok = false;
-    }
     ok &= device(x, dataBytes(*xd, eb), "cudnnRNNForward x") & device(y, dataBytes(*yd, eb), "cudnnRNNForward y");
     size_t hBytes = (size_t) LD * N * S * eb, cBytes = (size_t) LD * N * H * eb;
+    bool lstm = r->cellMode == LSTM;
     if (hx) ok &= device(hx, hBytes, "cudnnRNNForward hx");
     if (hy) ok &= device(hy, hBytes, "cudnnRNNForward hy");
-    if (r->cellMode == LSTM && cx) ok &= device(cx, cBytes, "cudnnRNNForward cx");
-    if (r->cellMode == LSTM && cy) ok &= device(cy, cBytes, "cudnnRNNForward cy");
+    if (lstm && cx) ok &= device(cx, cBytes, "cudnnRNNForward cx");
+    if (lstm && cy) ok &= device(cy, cBytes, "cudnnRNNForward cy");
     if (weightSpaceSize < total) { violation("cudnnRNNForward: weightSpaceSize below cudnnGetRNNWeightSpaceSize"); ok = false; }
     ok &= device(weightSpace, total, "cudnnRNNForward weightSpace");
     if (workSpaceSize < work) { violation("cudnnRNNForward: workSpaceSize below cudnnGetRNNTempSpaceSizes"); ok = false; }
@@ -1379,19 +1834,43 @@ int cudnnRNNForward(void* h, void* d, int fwdMode, const int* devSeqLengths, voi
     (void) reserveSpaceSize;
     (void) reserveSpace;
     if (!ok) return BAD_PARAM;
-    // Computed on copies of the descriptors with the lock released, the handle and RNN descriptor marked busy:
-    // a call of another thread on either meanwhile is reported (see Busy).
+    // Enqueued on the handle's stream with copies of the descriptors (cuDNN reads them at the call, the caller may
+    // change them at once); device memory, devSeqLengths included, is read when it runs.
+    auto op = std::make_unique<Op>();
+    op->name = "cudnnRNNForward";
+    touch(op->touches, devSeqLengths, READ);
+    touch(op->touches, x, READ);
+    touch(op->touches, weightSpace, READ);
+    if (hx) touch(op->touches, hx, READ);
+    if (lstm && cx) touch(op->touches, cx, READ);
+    touch(op->touches, y, WRITE);
+    if (hy) touch(op->touches, hy, WRITE);
+    if (lstm && cy) touch(op->touches, cy, WRITE);
+    touch(op->touches, workSpace, WRITE);
     Rnn rnn = *r;
     RnnData xdata = *xd, ydata = *yd;
-    handle->calls++;
-    r->calls++;
+    const void* wcx = lstm ? cx : nullptr;
+    void* wcy = lstm ? cy : nullptr;
+    op->work = [=] {
+        if (!std::equal(xdata.lengths.begin(), xdata.lengths.end(), devSeqLengths)) {
+            violation("cudnnRNNForward: devSeqLengths, when it ran, differ from the descriptors' seqLengthArray");
+            return;
+        }
+        forward(rnn, xdata, ydata, x, y, hx, hy, wcx, wcy, (const unsigned char*) weightSpace, workSpace, work);
+    };
+    enqueue(handle->stream, std::move(op));
+    // The call itself stays in flight DWELL µs with the lock released, the handle and RNN descriptor marked busy:
+    // a call of another thread on either meanwhile is reported (see Busy).
     long long dwell = dwellMicros;
-    guard.unlock();
-    forward(rnn, xdata, ydata, x, y, hx, hy, cx, cy, (const unsigned char*) weightSpace, workSpace, work);
-    if (dwell > 0) std::this_thread::sleep_for(std::chrono::microseconds(dwell));
-    guard.lock();
-    handle->calls--;
-    r->calls--;
+    if (dwell > 0) {
+        handle->calls++;
+        r->calls++;
+        guard.unlock();
+        std::this_thread::sleep_for(std::chrono::microseconds(dwell));
+        guard.lock();
+        handle->calls--;
+        r->calls--;
+    }
     return OK;
 }
 
