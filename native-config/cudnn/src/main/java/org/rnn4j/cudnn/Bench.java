@@ -10,8 +10,18 @@ import org.rnn4j.RnnSpec;
 import org.rnn4j.RnnWeights;
 
 /**
- * Median wall time per {@code forward} (host to host, including copies) for the shapes PyTorch was timed on
- * (/work/shared/gpu/README.md), F32 and F16. Single-threaded; used by {@link GpuSelfCheck} only.
+ * The shapes PyTorch was timed on (shared/gpu/README.md; {@code native-config/cudnn/gpu-torch-bench.py} times them
+ * again on the same machine), F32 and F16, one thread, 10 warm-up calls, medians in µs of 30 calls each:
+ * <ul>
+ *   <li><b>host</b>: wall time of {@code forward}, host arrays in and out — staging, copies, f16 conversion and the
+ *       final synchronize included; the figure a JVM caller sees;
+ *   <li><b>host pageable</b>: the same with {@link PinnedBuffer#LIMIT_PROPERTY}=0, x and y staged in pageable memory
+ *       allocated per call (as before pinned staging); native rows only, since the composed path stages its own way;
+ *   <li><b>cuDNN</b>: CUDA events around {@code cudnnRNNForward} in 30 further calls ({@link StreamTimer}), the
+ *       GPU time alone, comparable with PyTorch's events around a call on device tensors. Native specs only: the
+ *       composed rows print "-".
+ * </ul>
+ * Used by {@link GpuSelfCheck} only.
  */
 final class Bench {
     private Bench() {}
@@ -23,18 +33,30 @@ final class Bench {
             {"L2", "gru", 64, 100, 1024}, {"L3", "lstm", 256, 50, 512},
             // The composed path on the S2 / S4 shapes: what a feature cuDNN lacks costs next to the native rows.
             {"S2-peephole", "lstm-peephole", 64, 50, 512}, {"S4-reset-before", "gru-rb", 32, 100, 512}};
-        System.out.println("shape | cell | B | T | H | f32 median µs | f16 median µs");
+        System.out.println(HEADER);
         for (Object[] s : shapes) {
             StringBuilder row = new StringBuilder();
             row.append(s[0]).append(" | ").append(s[1]).append(" | ").append(s[2]).append(" | ").append(s[3]).append(" | ").append(s[4]);
             for (DataType dt : new DataType[] {DataType.F32, DataType.F16}) {
-                row.append(" | ").append(String.format("%.0f", median(cudnn, (String) s[1], (int) s[2], (int) s[3], (int) s[4], dt)));
+                double[] pinned = medians(cudnn, (String) s[1], (int) s[2], (int) s[3], (int) s[4], dt, null);
+                double[] pageable = medians(cudnn, (String) s[1], (int) s[2], (int) s[3], (int) s[4], dt, "0");
+                row.append(" | ").append(String.format("%.0f", pinned[0]));
+                row.append(" | ").append(Double.isNaN(pinned[1]) ? "-" : String.format("%.0f", pageable[0]));
+                row.append(" | ").append(Double.isNaN(pinned[1]) ? "-" : String.format("%.0f", pinned[1]));
             }
             System.out.println(row);
         }
     }
 
-    private static double median(CudnnBackend cudnn, String cell, int batch, int steps, int h, DataType dt) {
+    /** The table's header; gpu-compare.py looks for it. */
+    static final String HEADER = "shape | cell | B | T | H | f32 host µs | f32 host pageable µs | f32 cuDNN µs"
+            + " | f16 host µs | f16 host pageable µs | f16 cuDNN µs";
+
+    /**
+     * {host median, cuDNN median (NaN on the composed path)} in µs, prepared with {@code pinnedMiB} as
+     * {@link PinnedBuffer#LIMIT_PROPERTY} (null: the default).
+     */
+    private static double[] medians(CudnnBackend cudnn, String cell, int batch, int steps, int h, DataType dt, String pinnedMiB) {
         Cell c;
         switch (cell) {
             case "gru": c = Cell.gru(Cell.ResetMode.LINEAR_BEFORE_RESET); break;
@@ -45,16 +67,38 @@ final class Bench {
         RnnSpec spec = RnnSpec.builder(c).inputSize(h).hiddenSize(h).dataType(dt).build();
         float[] x = GpuSelfCheck.uniform(new SplittableRandom(1), batch * steps * h);
         RnnInput in = RnnInput.of(x, steps, batch);
-        try (PreparedRnn rnn = cudnn.prepare(spec, RnnWeights.random(spec, 1))) {
+        String before = System.getProperty(PinnedBuffer.LIMIT_PROPERTY);
+        PreparedRnn prepared;
+        try {
+            if (pinnedMiB == null) System.clearProperty(PinnedBuffer.LIMIT_PROPERTY); else System.setProperty(PinnedBuffer.LIMIT_PROPERTY, pinnedMiB);
+            prepared = cudnn.prepare(spec, RnnWeights.random(spec, 1)); // reads the property
+        } finally {
+            if (before == null) System.clearProperty(PinnedBuffer.LIMIT_PROPERTY); else System.setProperty(PinnedBuffer.LIMIT_PROPERTY, before);
+        }
+        try (PreparedRnn rnn = prepared) {
             for (int i = 0; i < 10; i++) rnn.forward(in);
-            double[] t = new double[30];
-            for (int i = 0; i < t.length; i++) {
+            double[] host = new double[30];
+            for (int i = 0; i < host.length; i++) {
                 long t0 = System.nanoTime();
                 rnn.forward(in);
-                t[i] = (System.nanoTime() - t0) / 1e3;
+                host[i] = (System.nanoTime() - t0) / 1e3;
             }
-            Arrays.sort(t);
-            return t[t.length / 2];
+            // Then the same calls again with the events on, so the host figure carries none of their cost.
+            if (!(rnn instanceof CudnnPreparedRnn)) return new double[] {median(host), Double.NaN};
+            CudnnPreparedRnn timed = (CudnnPreparedRnn) rnn;
+            timed.timeDevice();
+            double[] device = new double[host.length];
+            for (int i = 0; i < device.length; i++) {
+                rnn.forward(in);
+                device[i] = timed.lastDeviceMicros();
+            }
+            return new double[] {median(host), median(device)};
         }
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 }

@@ -10,8 +10,8 @@ import org.rnn4j.RnnSpec;
 
 /**
  * Everything one in-flight forward call uses besides the shared weight space: a cuDNN handle bound to its own CUDA
- * stream, its own RNN descriptor ({@link RnnDescriptor}), the per-call descriptors (x/y RNN data, h/c tensors) and
- * growable device buffers. Used by one thread at a time (taken from and returned to the prepared RNN's pool);
+ * stream, its own RNN descriptor ({@link RnnDescriptor}), the per-call descriptors (x/y RNN data, h/c tensors),
+ * growable device buffers and pinned host staging. Used by one thread at a time (taken from and returned to the prepared RNN's pool);
  * closed once, by the prepared RNN's {@code release()}.
  */
 final class CudnnContext implements AutoCloseable {
@@ -29,11 +29,15 @@ final class CudnnContext implements AutoCloseable {
     final DeviceBuffer cy = new DeviceBuffer("cy");
     final DeviceBuffer seqLengths = new DeviceBuffer("devSeqLengths");
     final DeviceBuffer workSpace = new DeviceBuffer("workspace");
+    /** Host staging of x and y, up to the prepared RNN's pinned limit ({@link PinnedBuffer#limitBytes}). */
+    final PinnedBuffer xHost = new PinnedBuffer("x staging");
+    final PinnedBuffer yHost = new PinnedBuffer("y staging");
     /** This context's RNN descriptor; set last in the constructor. */
     final RnnDescriptor rnn;
     /** {@code cudnnGetRNNWeightSpaceSize} of {@link #rnn}. */
     final long weightSpaceBytes;
     private final int device;
+    private StreamTimer timer; // only once a timed call asked for it (Bench)
     private int created; // how many of handle, stream, xDesc, yDesc, hDesc, cDesc exist, in that order
     private RnnDescriptor rnnCreated;
 
@@ -87,6 +91,12 @@ final class CudnnContext implements AutoCloseable {
         }
     }
 
+    /** The events that time this context's {@code cudnnRNNForward}, created on first use. */
+    StreamTimer timer(RnnSpec spec) {
+        if (timer == null) timer = new StreamTimer(spec);
+        return timer;
+    }
+
     @Override
     public void close() {
         // Everything here belongs to our device; the closing thread may have another one current.
@@ -94,6 +104,10 @@ final class CudnnContext implements AutoCloseable {
         // Pending work on our stream must finish before its buffers go.
         if (created >= 2) cudart.cudaStreamSynchronize(stream);
         for (DeviceBuffer b : new DeviceBuffer[] {x, y, hx, cx, hy, cy, seqLengths, workSpace}) b.close();
+        xHost.close();
+        yHost.close();
+        if (timer != null) timer.close();
+        timer = null;
         if (rnnCreated != null) rnnCreated.close();
         rnnCreated = null;
         if (created >= 6) cudnn.cudnnDestroyTensorDescriptor(cDesc);

@@ -1,5 +1,6 @@
 package org.rnn4j.cudnn;
 
+import java.nio.ByteBuffer;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.cuda.global.cudnn;
 import org.bytedeco.javacpp.FloatPointer;
@@ -29,12 +30,18 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
     private final int device;
     private final CudnnStack stack;
     private final ContextPool<CudnnContext> pool;
+    /** x and y copies up to this many bytes are staged in each context's pinned buffers. */
+    private final long pinnedLimit;
     /** The weights, kept only where calls with non-finite data must run on the NaN-exact composed path. */
     private final RnnWeights nanExactWeights;
     private ComposedPreparedRnn nanExact; // built on the first such call; guarded by this
+    /** Bench only: record CUDA events around each {@code cudnnRNNForward} and keep the last call's GPU time. */
+    private volatile boolean timeDevice;
+    private volatile double lastDeviceMicros = Double.NaN;
 
     CudnnPreparedRnn(RnnSpec spec, RnnWeights weights, CudnnPlan plan, int device) {
         super(spec, CudaErrors.BACKEND);
+        this.pinnedLimit = PinnedBuffer.limitBytes(System.getProperty(PinnedBuffer.LIMIT_PROPERTY));
         this.plan = plan;
         this.device = device;
         this.nanExactWeights = plan.losesNaN() ? weights : null;
@@ -53,6 +60,19 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
             release();
             throw e;
         }
+    }
+
+    /**
+     * Bench only: from now on each call also times its {@code cudnnRNNForward} with CUDA events on its stream (two event
+     * records per call, and a read of the elapsed time after the synchronize the call makes anyway).
+     */
+    void timeDevice() {
+        timeDevice = true;
+    }
+
+    /** GPU microseconds of the last timed {@code cudnnRNNForward} (NaN before one); meaningful with one caller. */
+    double lastDeviceMicros() {
+        return lastDeviceMicros;
     }
 
     @Override
@@ -121,7 +141,17 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
         // devSeqLengths: the same int32[N] as the descriptors' seqLengthArray, but in device memory.
         Pointer devLengths = ctx.seqLengths.ensure(4L * n, spec);
         upload(ctx, devLengths, new IntPointer(lengths), 4L * n, "sequence lengths");
-        upload(ctx, x, host(staging.packX(in.x(), in.layout(), plan.inputSize()), eb), xBytes, "x");
+        if (xBytes <= pinnedLimit) {
+            ByteBuffer stage = ctx.xHost.ensure(xBytes, spec);
+            if (eb == 4) {
+                staging.packX(in.x(), in.layout(), plan.inputSize(), stage.asFloatBuffer());
+            } else {
+                staging.packXHalf(in.x(), in.layout(), plan.inputSize(), stage.asShortBuffer());
+            }
+            upload(ctx, x, ctx.xHost.address(), xBytes, "x");
+        } else {
+            upload(ctx, x, host(staging.packX(in.x(), in.layout(), plan.inputSize()), eb), xBytes, "x");
+        }
         // NULL hx / cx mean zero initial states; NULL hy / cy mean "do not write final states".
         Pointer hx = null;
         Pointer cx = null;
@@ -130,18 +160,27 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
         Pointer hy = wantH ? ctx.hy.ensure(hBytes, spec) : null;
         Pointer cy = wantC ? ctx.cy.ensure(cBytes, spec) : null;
 
+        StreamTimer timer = timeDevice ? ctx.timer(spec) : null;
+        if (timer != null) timer.start(ctx.stream, spec);
         CudaErrors.cudnn(cudnn.cudnnRNNForward(ctx.handle, ctx.rnn.desc, cudnn.CUDNN_FWD_MODE_INFERENCE,
                 new IntPointer(devLengths), ctx.xDesc, x, ctx.yDesc, y, ctx.hDesc, hx, hy,
                 ctx.cDesc, cx, cy, stack.weightSpaceBytes, stack.weightSpace.address(), work, ws, 0, null),
                 "cudnnRNNForward", spec);
+        if (timer != null) timer.end(ctx.stream, spec);
 
-        Pointer yHost = wantY ? download(ctx, y, yBytes, eb, "y") : null;
+        ByteBuffer yStage = wantY && yBytes <= pinnedLimit ? ctx.yHost.ensure(yBytes, spec) : null;
+        if (yStage != null) copyToHost(ctx, ctx.yHost.address(), y, yBytes, "y");
+        Pointer yHost = wantY && yStage == null ? download(ctx, y, yBytes, eb, "y") : null;
         Pointer hHost = wantH ? download(ctx, hy, hBytes, eb, "hy") : null;
         Pointer cHost = wantC ? download(ctx, cy, cBytes, eb, "cy") : null;
         CudaErrors.cuda(cudart.cudaStreamSynchronize(ctx.stream), "cudaStreamSynchronize (forward)", spec);
+        if (timer != null) lastDeviceMicros = timer.micros(spec);
 
         // Only now, after every native call succeeded, are the caller's results built.
-        float[] yOut = wantY ? staging.unpackY(floats(yHost, maxT * n * yChannels, eb), in.layout(), yChannels, plan.sumHalves()) : null;
+        float[] yOut = !wantY ? null
+                : yStage == null ? staging.unpackY(floats(yHost, maxT * n * yChannels, eb), in.layout(), yChannels, plan.sumHalves())
+                : eb == 4 ? staging.unpackY(yStage.asFloatBuffer(), in.layout(), yChannels, plan.sumHalves())
+                : staging.unpackYHalf(yStage.asShortBuffer(), in.layout(), yChannels, plan.sumHalves());
         float[] hOut = wantH ? floats(hHost, ld * n * s, eb) : null;
         float[] cOut = wantC ? floats(cHost, ld * n * h, eb) : null;
         if (hOut != null) staging.restoreZeroLengthStates(hOut, in.initialH(), ld, s);
@@ -156,9 +195,13 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
 
     private Pointer download(CudnnContext ctx, Pointer device, long bytes, int eb, String what) {
         Pointer host = eb == 4 ? new FloatPointer(bytes / 4) : new ShortPointer(bytes / 2);
+        copyToHost(ctx, host, device, bytes, what);
+        return host;
+    }
+
+    private void copyToHost(CudnnContext ctx, Pointer host, Pointer device, long bytes, String what) {
         CudaErrors.cuda(cudart.cudaMemcpyAsync(host, device, bytes, cudart.cudaMemcpyDeviceToHost, ctx.stream),
                 "cudaMemcpyAsync (" + what + " to host, " + bytes + " bytes)", spec());
-        return host;
     }
 
     /** Host copy of {@code values} as float or half. Pageable memory: the copy completes before it returns. */

@@ -1,6 +1,7 @@
 package org.rnn4j.cudnn;
 
 import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
 import org.rnn4j.Layout;
 
 /**
@@ -63,19 +64,51 @@ final class SequenceStaging {
     int sourceStep(int n, int t) { return reverse ? lengths[n] - 1 - t : t; }
 
     /**
-     * X {@code [T, N, I]} or {@code [N, T, I]} → cuDNN x {@code [maxLength, N, I]}. Padding (t ≥ len, and the one
-     * step of a zero-length sequence) is zero.
+     * X {@code [T, N, I]} or {@code [N, T, I]} → cuDNN x {@code [maxLength, N, I]}, in a new array. Padding (t ≥ len,
+     * and the one step of a zero-length sequence) is zero.
      */
     float[] packX(FloatBuffer x, Layout layout, int inputSize) {
         float[] out = new float[maxLength * batch * inputSize];
-        for (int n = 0; n < batch; n++) {
-            for (int t = 0; t < lengths[n]; t++) {
-                long from = layout.offset(sourceStep(n, t), n, 0, steps, batch, inputSize);
+        packX(x, layout, inputSize, FloatBuffer.wrap(out));
+        return out;
+    }
+
+    /**
+     * As {@link #packX(FloatBuffer, Layout, int)}, into {@code dst} (absolute indices from 0; a reused staging buffer,
+     * so the padding is written too), a row of I values at a time.
+     */
+    void packX(FloatBuffer x, Layout layout, int inputSize, FloatBuffer dst) {
+        pack(layout, inputSize, (from, to) -> dst.put(to, x, (int) from, inputSize), to -> {
+            for (int c = 0; c < inputSize; c++) dst.put(to + c, 0f);
+        });
+    }
+
+    /** As {@link #packX(FloatBuffer, Layout, int, FloatBuffer)}, rounded to IEEE half. */
+    void packXHalf(FloatBuffer x, Layout layout, int inputSize, ShortBuffer dst) {
+        pack(layout, inputSize, (from, to) -> {
+            for (int c = 0; c < inputSize; c++) dst.put(to + c, Half.fromFloat(x.get((int) from + c)));
+        }, to -> {
+            for (int c = 0; c < inputSize; c++) dst.put(to + c, (short) 0);
+        });
+    }
+
+    /** A row of the caller's X (element offset {@code from}) goes to cuDNN's x at element {@code to}. */
+    private interface RowCopy { void copy(long from, int to); }
+
+    /** A padding row of cuDNN's x at element {@code to}. */
+    private interface RowZero { void zero(int to); }
+
+    private void pack(Layout layout, int inputSize, RowCopy copy, RowZero zero) {
+        for (int t = 0; t < maxLength; t++) {
+            for (int n = 0; n < batch; n++) {
                 int to = (t * batch + n) * inputSize;
-                for (int c = 0; c < inputSize; c++) out[to + c] = x.get((int) (from + c));
+                if (t < lengths[n]) {
+                    copy.copy(layout.offset(sourceStep(n, t), n, 0, steps, batch, inputSize), to);
+                } else {
+                    zero.zero(to);
+                }
             }
         }
-        return out;
     }
 
     /**
@@ -83,20 +116,47 @@ final class SequenceStaging {
      * {@code [N, T, outputSize]}. {@code sumHalves}: outputSize = S and Y = first half + second half.
      */
     float[] unpackY(float[] y, Layout layout, int cudnnChannels, boolean sumHalves) {
+        return unpackY(FloatBuffer.wrap(y), layout, cudnnChannels, sumHalves);
+    }
+
+    /** As {@link #unpackY(float[], Layout, int, boolean)}, from {@code y} (absolute indices from 0). */
+    float[] unpackY(FloatBuffer y, Layout layout, int cudnnChannels, boolean sumHalves) {
         int outC = sumHalves ? cudnnChannels / 2 : cudnnChannels;
         float[] out = new float[steps * batch * outC];
+        unpack(layout, cudnnChannels, sumHalves, (from, to) -> {
+            if (sumHalves) {
+                for (int c = 0; c < outC; c++) out[to + c] = y.get(from + c) + y.get(from + outC + c);
+            } else {
+                y.get(from, out, to, outC);
+            }
+        });
+        return out;
+    }
+
+    /** As {@link #unpackY(FloatBuffer, Layout, int, boolean)}, from IEEE halves. */
+    float[] unpackYHalf(ShortBuffer y, Layout layout, int cudnnChannels, boolean sumHalves) {
+        int outC = sumHalves ? cudnnChannels / 2 : cudnnChannels;
+        float[] out = new float[steps * batch * outC];
+        unpack(layout, cudnnChannels, sumHalves, (from, to) -> {
+            for (int c = 0; c < outC; c++) {
+                float v = Half.toFloat(y.get(from + c));
+                out[to + c] = sumHalves ? v + Half.toFloat(y.get(from + outC + c)) : v;
+            }
+        });
+        return out;
+    }
+
+    /** A row of cuDNN's y (element {@code from}) goes to rnn4j's Y at element {@code to}. */
+    private interface RowOut { void copy(int from, int to); }
+
+    /** Only the steps within each length: the rest of Y stays zero, whatever cuDNN computed there. */
+    private void unpack(Layout layout, int cudnnChannels, boolean sumHalves, RowOut copy) {
+        int outC = sumHalves ? cudnnChannels / 2 : cudnnChannels;
         for (int n = 0; n < batch; n++) {
             for (int t = 0; t < lengths[n]; t++) {
-                int from = (t * batch + n) * cudnnChannels;
-                int to = (int) layout.offset(sourceStep(n, t), n, 0, steps, batch, outC);
-                if (sumHalves) {
-                    for (int c = 0; c < outC; c++) out[to + c] = y[from + c] + y[from + outC + c];
-                } else {
-                    System.arraycopy(y, from, out, to, outC);
-                }
+                copy.copy((t * batch + n) * cudnnChannels, (int) layout.offset(sourceStep(n, t), n, 0, steps, batch, outC));
             }
         }
-        return out;
     }
 
     /**

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -30,6 +33,13 @@ class GpuSelfCheckTest {
             assertTrue(composed.contains(feature), "no composed self-check case for " + feature + ": " + composed);
         }
         assertEquals(19, names.size());
+    }
+
+    /** gpu-compare.py finds Bench's table by its header line, so the two must not drift apart. */
+    @Test
+    void benchTableHeaderIsTheOneGpuCompareLooksFor() throws IOException {
+        String script = Files.readString(Path.of("gpu-compare.py")); // surefire runs in the module's directory
+        assertTrue(script.contains("HEADER = \"" + Bench.HEADER + "\""), "gpu-compare.py's HEADER is not Bench.HEADER: " + Bench.HEADER);
     }
 
     @Test

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
+import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.rnn4j.Layout;
 
@@ -83,6 +86,65 @@ class SequenceStagingTest {
         float[] hyNoInit = {1, 2, 3, 4, 5, 6, 7, 8};
         s.restoreZeroLengthStates(hyNoInit, null, 2, 2);
         assertArrayEquals(new float[] {1, 2, 0, 0, 5, 6, 0, 0}, hyNoInit);
+    }
+
+    /**
+     * The pinned staging path packs into a buffer that is reused across calls: every element of cuDNN's x, padding
+     * included, must be written, and the result must equal the fresh-array path's — f32 as is, f16 rounded to half.
+     */
+    @Test
+    void packIntoAReusedBufferOverwritesEverythingAndMatchesTheArrayPath() {
+        SplittableRandom random = new SplittableRandom(3);
+        int steps = 5, batch = 3, inputSize = 7;
+        float[] x = new float[steps * batch * inputSize];
+        for (int i = 0; i < x.length; i++) x[i] = (float) random.nextDouble(-2, 2);
+        for (Layout layout : Layout.values()) {
+            for (boolean reverse : new boolean[] {false, true}) {
+                SequenceStaging s = new SequenceStaging(steps, batch, new int[] {5, 0, 2}, reverse);
+                float[] expected = s.packX(FloatBuffer.wrap(x), layout, inputSize);
+                float[] dirty = new float[expected.length + 4];
+                Arrays.fill(dirty, 99f);
+                s.packX(FloatBuffer.wrap(x), layout, inputSize, FloatBuffer.wrap(dirty));
+                assertArrayEquals(expected, Arrays.copyOf(dirty, expected.length), layout + ", reverse " + reverse);
+                short[] half = new short[expected.length];
+                Arrays.fill(half, (short) 0x5555);
+                s.packXHalf(FloatBuffer.wrap(x), layout, inputSize, ShortBuffer.wrap(half));
+                for (int i = 0; i < expected.length; i++) {
+                    assertEquals(Half.fromFloat(expected[i]), half[i], "half element " + i + ", " + layout + ", reverse " + reverse);
+                }
+            }
+        }
+    }
+
+    /** Unpacking from a buffer (f32 or f16) gives what the array path gives, for concat and sum, in both layouts. */
+    @Test
+    void unpackFromABufferMatchesTheArrayPath() {
+        int steps = 4, batch = 3, channels = 6; // 2 directions of S = 3
+        // Small integers: exact in half, and so are their sums.
+        float[] y = new float[steps * batch * channels];
+        for (int i = 0; i < y.length; i++) y[i] = (i % 17) - 8;
+        short[] yHalf = new short[y.length];
+        for (int i = 0; i < y.length; i++) yHalf[i] = Half.fromFloat(y[i]);
+        for (Layout layout : Layout.values()) {
+            for (boolean sum : new boolean[] {false, true}) {
+                SequenceStaging s = new SequenceStaging(steps, batch, new int[] {4, 1, 0}, true);
+                float[] expected = s.unpackY(y, layout, channels, sum);
+                assertArrayEquals(expected, s.unpackY(FloatBuffer.wrap(y), layout, channels, sum), layout + ", sum " + sum);
+                assertArrayEquals(expected, s.unpackYHalf(ShortBuffer.wrap(yHalf), layout, channels, sum), layout + ", sum " + sum);
+            }
+        }
+    }
+
+    @Test
+    void pinnedLimitPropertyIsParsedOrRejectedWithItsName() {
+        assertEquals(64L << 20, PinnedBuffer.limitBytes(null));
+        assertEquals(64L << 20, PinnedBuffer.limitBytes(" "));
+        assertEquals(0L, PinnedBuffer.limitBytes("0"));
+        assertEquals(1024L << 20, PinnedBuffer.limitBytes(" 1024 "));
+        for (String bad : new String[] {"-1", "1025", "64MiB", "1e3"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PinnedBuffer.limitBytes(bad));
+            assertTrue(e.getMessage().contains("rnn4j.cudnn.pinnedStagingMiB") && e.getMessage().contains("'" + bad + "'"), e.getMessage());
+        }
     }
 
     @Test
