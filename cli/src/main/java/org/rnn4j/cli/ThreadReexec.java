@@ -39,13 +39,7 @@ final class ThreadReexec {
 
     /** Runs the command again with OMP_NUM_THREADS={@code threads}; returns the child's exit status. */
     static int rerun(int threads, List<String> args, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
-        cmd.addAll(args);
+        List<String> cmd = command(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments(), args);
         err.println("note: re-running in a child JVM with OMP_NUM_THREADS=" + threads
                 + " (oneDNN fixes its thread count when it loads; this JVM has " + loadedThreads() + ")");
         err.flush();
@@ -62,6 +56,27 @@ final class ThreadReexec {
         outCopy.join();
         return status;
     }
+
+    /**
+     * The child's command line: this JVM's java, its options, class path and main class, and {@code args}. The child
+     * is started with {@code -cp}, where the executable jar's {@code Enable-Native-Access} manifest entry does not
+     * apply, so native access is granted on the command line (JavaCPP loads the natives with {@code System.load}, a
+     * restricted method from JDK 22 on: without it the child prints warnings, and a future JDK refuses); JDK 17 accepts
+     * the option too.
+     */
+    static List<String> command(List<String> jvmOptions, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (jvmOptions.stream().noneMatch(o -> o.startsWith(NATIVE_ACCESS))) cmd.add(NATIVE_ACCESS + "=ALL-UNNAMED");
+        cmd.addAll(jvmOptions);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    private static final String NATIVE_ACCESS = "--enable-native-access";
 
     private static Thread copier(InputStream from, PrintWriter to) {
         Thread t = new Thread(() -> {

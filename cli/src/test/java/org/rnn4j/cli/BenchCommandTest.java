@@ -77,6 +77,18 @@ class BenchCommandTest {
         assertEquals(0, r.status(), r.err());
         assertTrue(r.err().startsWith("note: re-running in a child JVM with OMP_NUM_THREADS=" + other), r.err());
         assertTrue(r.out().contains("; " + other + " native threads (OMP_NUM_THREADS);"), r.out());
+        // From JDK 22 on, a child without native access would print the JVM's restricted-method warnings here.
+        assertFalse(r.err().contains("WARNING"), r.err());
+    }
+
+    @Test
+    void theChildJvmIsGrantedNativeAccessOnce() {
+        List<String> fresh = ThreadReexec.command(List.of("-Xmx1g"), List.of("bench"));
+        assertEquals(1, fresh.stream().filter(a -> a.startsWith("--enable-native-access")).count(), fresh.toString());
+        assertTrue(fresh.contains("--enable-native-access=ALL-UNNAMED") && fresh.contains("-Xmx1g"), fresh.toString());
+        List<String> given = ThreadReexec.command(List.of("--enable-native-access=ALL-UNNAMED"), List.of("bench"));
+        assertEquals(1, given.stream().filter(a -> a.startsWith("--enable-native-access")).count(), given.toString());
+        assertEquals(List.of(Main.class.getName(), "bench"), fresh.subList(fresh.size() - 2, fresh.size()));
     }
 
     @ParameterizedTest

@@ -247,7 +247,7 @@ class MainTest {
     void theDemoRefusesAMistypedBackendEnvironmentVariable() throws IOException, InterruptedException {
         // RNN4J_BACKEND cannot be set in this JVM: the CLI runs in a child JVM with it set.
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put(Backends.ENV, "foo");
         pb.environment().remove("JAVA_TOOL_OPTIONS");
