@@ -1,7 +1,9 @@
 package org.rnn4j.cudnn;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import org.rnn4j.Cell;
 import org.rnn4j.DataType;
 import org.rnn4j.PreparedRnn;
@@ -26,25 +28,39 @@ import org.rnn4j.RnnWeights;
 final class Bench {
     private Bench() {}
 
-    static void run(CudnnBackend cudnn) {
+    /** Prints the table: {@link #HEADER}, then a row per shape as it completes. */
+    static void run(CudnnBackend cudnn, boolean smoke) {
+        System.out.println(HEADER);
+        table(cudnn, smoke, System.out::println);
+    }
+
+    /**
+     * The rows, each given to {@code out} as it completes. {@code smoke}: every shape cut to B ≤ 2, T ≤ 3, H = 8 and
+     * 2 warm-up + 3 timed calls, to check the whole measurement on the host CUDA stand-in (its figures mean nothing).
+     */
+    static void table(CudnnBackend cudnn, boolean smoke, Consumer<String> out) {
         Object[][] shapes = {
             {"S1", "lstm", 1, 1, 256}, {"S2", "lstm", 64, 50, 512}, {"S3", "lstm", 16, 25, 1024},
             {"S4", "gru", 32, 100, 512}, {"S5", "lstm", 4, 500, 256}, {"L1", "lstm", 64, 100, 1024},
             {"L2", "gru", 64, 100, 1024}, {"L3", "lstm", 256, 50, 512},
             // The composed path on the S2 / S4 shapes: what a feature cuDNN lacks costs next to the native rows.
             {"S2-peephole", "lstm-peephole", 64, 50, 512}, {"S4-reset-before", "gru-rb", 32, 100, 512}};
-        System.out.println(HEADER);
         for (Object[] s : shapes) {
+            int batch = smoke ? Math.min((int) s[2], 2) : (int) s[2];
+            int steps = smoke ? Math.min((int) s[3], 3) : (int) s[3];
+            int hidden = smoke ? 8 : (int) s[4];
+            int warmUp = smoke ? 2 : 10;
+            int timed = smoke ? 3 : 30;
             StringBuilder row = new StringBuilder();
-            row.append(s[0]).append(" | ").append(s[1]).append(" | ").append(s[2]).append(" | ").append(s[3]).append(" | ").append(s[4]);
+            row.append(s[0]).append(" | ").append(s[1]).append(" | ").append(batch).append(" | ").append(steps).append(" | ").append(hidden);
             for (DataType dt : new DataType[] {DataType.F32, DataType.F16}) {
-                double[] pinned = medians(cudnn, (String) s[1], (int) s[2], (int) s[3], (int) s[4], dt, null);
-                double[] pageable = medians(cudnn, (String) s[1], (int) s[2], (int) s[3], (int) s[4], dt, "0");
-                row.append(" | ").append(String.format("%.0f", pinned[0]));
-                row.append(" | ").append(Double.isNaN(pinned[1]) ? "-" : String.format("%.0f", pageable[0]));
-                row.append(" | ").append(Double.isNaN(pinned[1]) ? "-" : String.format("%.0f", pinned[1]));
+                double[] pinned = medians(cudnn, (String) s[1], batch, steps, hidden, dt, null, warmUp, timed);
+                double[] pageable = medians(cudnn, (String) s[1], batch, steps, hidden, dt, "0", warmUp, timed);
+                row.append(" | ").append(String.format(Locale.ROOT, "%.0f", pinned[0]));
+                row.append(" | ").append(Double.isNaN(pinned[1]) ? "-" : String.format(Locale.ROOT, "%.0f", pageable[0]));
+                row.append(" | ").append(Double.isNaN(pinned[1]) ? "-" : String.format(Locale.ROOT, "%.0f", pinned[1]));
             }
-            System.out.println(row);
+            out.accept(row.toString());
         }
     }
 
@@ -56,7 +72,8 @@ final class Bench {
      * {host median, cuDNN median (NaN on the composed path)} in µs, prepared with {@code pinnedMiB} as
      * {@link PinnedBuffer#LIMIT_PROPERTY} (null: the default).
      */
-    private static double[] medians(CudnnBackend cudnn, String cell, int batch, int steps, int h, DataType dt, String pinnedMiB) {
+    private static double[] medians(CudnnBackend cudnn, String cell, int batch, int steps, int h, DataType dt, String pinnedMiB,
+                                    int warmUp, int timed) {
         Cell c;
         switch (cell) {
             case "gru": c = Cell.gru(Cell.ResetMode.LINEAR_BEFORE_RESET); break;
@@ -76,8 +93,8 @@ final class Bench {
             if (before == null) System.clearProperty(PinnedBuffer.LIMIT_PROPERTY); else System.setProperty(PinnedBuffer.LIMIT_PROPERTY, before);
         }
         try (PreparedRnn rnn = prepared) {
-            for (int i = 0; i < 10; i++) rnn.forward(in);
-            double[] host = new double[30];
+            for (int i = 0; i < warmUp; i++) rnn.forward(in);
+            double[] host = new double[timed];
             for (int i = 0; i < host.length; i++) {
                 long t0 = System.nanoTime();
                 rnn.forward(in);
@@ -85,12 +102,12 @@ final class Bench {
             }
             // Then the same calls again with the events on, so the host figure carries none of their cost.
             if (!(rnn instanceof CudnnPreparedRnn)) return new double[] {median(host), Double.NaN};
-            CudnnPreparedRnn timed = (CudnnPreparedRnn) rnn;
-            timed.timeDevice();
+            CudnnPreparedRnn nativeRnn = (CudnnPreparedRnn) rnn;
+            nativeRnn.timeDevice();
             double[] device = new double[host.length];
             for (int i = 0; i < device.length; i++) {
                 rnn.forward(in);
-                device[i] = timed.lastDeviceMicros();
+                device[i] = nativeRnn.lastDeviceMicros();
             }
             return new double[] {median(host), median(device)};
         }

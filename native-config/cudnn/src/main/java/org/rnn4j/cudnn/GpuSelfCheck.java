@@ -21,7 +21,7 @@ import org.rnn4j.reference.ReferenceBackend;
 /**
  * Entry point for the first GPU session (docs/gpu-validation.md): runs a handful of specs on cuDNN (native and composed
  * paths) and on the float64 reference, prints PASS/FAIL per case with the largest error and its bound, compiles every kernel with NVRTC, then (argument {@code bench}) the median
- * time per forward call of the benchmark shapes. Exit status: 0 all passed, 1 a case failed, 2 backend unavailable.
+ * time per forward call of the benchmark shapes ({@code bench smoke}: the same table on tiny shapes, a rehearsal). Exit status: 0 all passed, 1 a case failed, 2 backend unavailable.
  * Run with {@code -Drnn4j.cudnn.enable=true}. Single-threaded; not part of the library API.
  */
 public final class GpuSelfCheck {
@@ -61,7 +61,7 @@ public final class GpuSelfCheck {
             }
         }
         System.out.println("self-check: " + (total - failed) + "/" + total + " passed");
-        if (args.length > 0 && args[0].equals("bench")) Bench.run(cudnn);
+        if (args.length > 0 && args[0].equals("bench")) Bench.run(cudnn, args.length > 1 && args[1].equals("smoke"));
         System.exit(failed == 0 ? 0 : 1);
     }
 
