@@ -143,6 +143,49 @@ class HostCudaTest {
         assertAllFreed(r);
     }
 
+    private static HostCuda.Result streamChecks;
+
+    /** {@link HostCudaStreamChecks}, run once in its own child JVM: its deliberate misuse must not mix with the grid's. */
+    private static synchronized HostCuda.Result streamChecks() throws Exception {
+        if (streamChecks == null) streamChecks = HostCuda.run(HostCudaStreamChecks.class, 120);
+        return streamChecks;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> theStandInModelsWhatCudaLeavesAsynchronous() throws Exception {
+        HostCuda.Result r = streamChecks();
+        Map<String, String> expected = r.stdout().stream().filter(l -> l.startsWith("EXPECT\t")).map(l -> l.split("\t", 3))
+                .collect(Collectors.toMap(l -> l[1], l -> l[2]));
+        return r.stdout().stream().filter(l -> l.startsWith("PASS\t") || l.startsWith("FAIL\t")).map(l -> l.split("\t", 4))
+                .map(l -> DynamicTest.dynamicTest(l[1], () -> {
+                    String reports = reportsDuring(r, l[1]);
+                    if (!l[0].equals("PASS")) fail(l[1] + ": " + l[3] + "\n" + reports);
+                    String text = expected.get(l[1]);
+                    if (text != null) assertTrue(reports.contains(text), "expected a report containing '" + text + "', got:\n" + reports);
+                }));
+    }
+
+    @Test
+    void theStreamChecksAllRanAndFreedEverything() throws Exception {
+        HostCuda.Result r = streamChecks();
+        assertEquals(0, r.exitCode(), "child exit status; stderr:\n" + r.stderr());
+        assertEquals(14, r.stdout().stream().filter(l -> l.startsWith("PASS\t") || l.startsWith("FAIL\t")).count(), String.join("\n", r.stdout()));
+        String exit = r.stderr().lines().filter(l -> l.startsWith("hostcuda EXIT")).findFirst().orElse(null);
+        assertEquals("hostcuda EXIT: allocations 0, pinned 0, copies 0, work 0, streams 0, events 0, cublas 0, modules 0, "
+                + "programs 0, cudnn 0, rnn 0, rnndata 0, tensor 0, dropout 0, violations 6", exit, "objects alive at exit (and the 6 reports the checks cause)");
+    }
+
+    /** The stand-in's violation reports between the child's "hostcuda-check name" marker and the next one. */
+    private static String reportsDuring(HostCuda.Result r, String check) {
+        StringBuilder out = new StringBuilder();
+        boolean in = false;
+        for (String line : r.stderr().lines().toList()) {
+            if (line.startsWith("hostcuda-check ")) in = line.equals("hostcuda-check " + check);
+            else if (in && line.startsWith("hostcuda VIOLATION")) out.append(line).append('\n');
+        }
+        return out.toString();
+    }
+
     private static List<String[]> results() {
         return grid.stdout().stream().filter(l -> l.startsWith("PASS\t") || l.startsWith("FAIL\t"))
                 .map(l -> l.split("\t", 4)).collect(Collectors.toList());

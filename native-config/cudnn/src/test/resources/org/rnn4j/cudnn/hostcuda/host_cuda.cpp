@@ -874,8 +874,13 @@ template <class T> struct Param { static T get(void* p, const char*, std::vector
 template <class T> struct Param<T*> {
     static T* get(void* p, const char* kernel, std::vector<Touch>& touches) {
         T* v = *(T**) p;
-        if (v != nullptr && !onDevice(v, 0)) violation(std::string(kernel) + ": a pointer argument is not device memory");
-        if (v != nullptr) touch(touches, v, std::is_const<T>::value ? READ : READ | WRITE);
+        if (v == nullptr) return v;
+        if (onDevice(v, 0)) {
+            touch(touches, v, std::is_const<T>::value ? READ : READ | WRITE);
+        } else {
+            violation(std::string(kernel) + ": a pointer argument is not device memory");
+            touches.push_back({0, 0}); // the launch is refused: run later, the kernel would write memory nobody owns
+        }
         return v;
     }
 };
@@ -1029,6 +1034,7 @@ int cuLaunchKernel(void* function, unsigned gx, unsigned gy, unsigned gz, unsign
     auto op = std::make_unique<Op>();
     op->name = "cuLaunchKernel(" + f->name + ")";
     op->work = f->bind(params, (long long) gx * bx, f->name.c_str(), op->touches);
+    for (const Touch& t : op->touches) if (t.base == 0) return 1; // CUDA_ERROR_INVALID_VALUE; reported above
     enqueue(s, std::move(op));
     return 0;
 }
