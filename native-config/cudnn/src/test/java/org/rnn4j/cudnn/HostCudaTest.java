@@ -46,7 +46,7 @@ class HostCudaTest {
                         + "driver 13.0, CUDA runtime 13.1, NVRTC 13.1, cuDNN 9.19.0 for CUDA 13.0")),
                 "probe line: " + grid.stdout().stream().filter(l -> l.startsWith("PROBE")).findFirst().orElse("(none)") + "\n" + grid.stderr());
         List<String[]> lines = results();
-        assertEquals(CaseGrid.f32().size() + CaseGrid.f16().size() + 9, lines.size(), "checks reported");
+        assertEquals(CaseGrid.f32().size() + CaseGrid.f16().size() + 10, lines.size(), "checks reported");
         long natives = lines.stream().filter(l -> l[2].equals("native")).count();
         long composed = lines.stream().filter(l -> l[2].equals("composed")).count();
         assertTrue(natives > 100 && composed > 100, natives + " native and " + composed + " composed checks");
@@ -69,6 +69,37 @@ class HostCudaTest {
         // The stand-in's default driver (13.0) is older than its NVRTC (13.1): only cubins load, as on such a machine.
         for (String kernel : KernelSources.KERNELS) assertTrue(out.contains("PASS nvrtc " + kernel + " sm_90 (cubin)"), out);
         assertFalseViolations(self);
+    }
+
+    /**
+     * The GPU session's benchmark, on tiny shapes: the table gpu-compare.py reads, every native row with a cuDNN time
+     * from CUDA events (the stand-in's events time the queued work when it runs), pinned and pageable staging both
+     * exercised, composed rows with "-"; nothing misused, nothing left alive.
+     */
+    @Test
+    void theGpuSessionBenchRunsOnTheStandIn() throws Exception {
+        HostCuda.Result bench = HostCuda.run(GpuSelfCheck.class, 300, "bench", "smoke");
+        List<String> out = bench.stdout();
+        assertEquals(0, bench.exitCode(), "GpuSelfCheck exit status\n" + String.join("\n", out) + "\n" + bench.stderr());
+        int header = out.indexOf(Bench.HEADER);
+        assertTrue(header >= 0, String.join("\n", out));
+        List<String> rows = out.subList(header + 1, out.size());
+        assertEquals(10, rows.size(), String.join("\n", rows));
+        for (String row : rows) {
+            String[] cells = row.split(" \\| ");
+            assertEquals(11, cells.length, row);
+            boolean composed = cells[0].contains("-");
+            for (int i : new int[] {5, 8}) assertTrue(Double.parseDouble(cells[i]) > 0, row); // host, pinned
+            for (int i : new int[] {6, 7, 9, 10}) {
+                if (composed) {
+                    assertEquals("-", cells[i], row);
+                } else {
+                    assertTrue(Double.parseDouble(cells[i]) >= 0, row); // a cuDNN time may round to 0 µs
+                }
+            }
+        }
+        assertFalseViolations(bench);
+        assertAllFreed(bench);
     }
 
     @Test
