@@ -7,6 +7,8 @@
 #   native-config/cudnn/gpu-session.sh suite "$OUT"   # the tests module on cuDNN, required (gpu-suite.sh)
 #
 # Two calls rather than one, so that a hang in one step (each has its own time limit) still leaves the other's logs.
+# A third argument `smoke` runs the bench step on tiny shapes (GpuSelfCheck bench smoke, gpu-torch-bench.py --quick):
+# a rehearsal of the script itself, e.g. on the build machine under the host CUDA stand-in.
 #
 # Which cuDNN: the machine's own (/usr/lib/x86_64-linux-gnu, 9.14 when shared/gpu/README.md was written) unless the
 # probe refuses it for a reason other than the rnn4j.cudnn.enable gate (for example a cuDNN built for CUDA 12: the
@@ -16,6 +18,7 @@
 set -uo pipefail
 step=${1:?usage: gpu-session.sh bench|suite OUT}
 out=${2:?usage: gpu-session.sh bench|suite OUT}
+smoke=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
 b=.gpu-bundle
 [ -x "$b/jre/bin/java" ] || { echo "no $b/jre: build it with native-config/cudnn/gpu-bundle.sh suite and carry it"; exit 2; }
@@ -34,9 +37,11 @@ choose_cudnn() {
   fi
   torch_dir=$(python3 - <<'EOF' 2>/dev/null
 import glob, os, site
-for root in site.getsitepackages():
-    for lib in sorted(glob.glob(os.path.join(root, "nvidia", "**", "libcudnn.so.9"), recursive=True)):
-        print(os.path.dirname(lib)); raise SystemExit
+# The nvidia-cudnn wheel PyTorch depends on (nvidia/cudnn/lib), or a cuDNN bundled in torch/lib.
+for root in site.getsitepackages() + [site.getusersitepackages()]:
+    for pattern in ("nvidia/**/libcudnn.so.9", "torch/lib/libcudnn.so.9"):
+        for lib in sorted(glob.glob(os.path.join(root, pattern), recursive=True)):
+            print(os.path.dirname(lib)); raise SystemExit
 EOF
 )
   if [ -n "$torch_dir" ]; then
@@ -58,10 +63,10 @@ case "$step" in
   bench)
     { date -u; nvidia-smi; nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.sm --format=csv; } > "$out/nvidia-smi.txt" 2>&1
     { git rev-parse HEAD 2>/dev/null || echo "(no git)"; } > "$out/commit.txt"
-    timeout 240 "${java[@]}" -Drnn4j.cudnn.enable=true org.rnn4j.cudnn.GpuSelfCheck bench > "$out/selfcheck.txt" 2>&1
+    timeout 240 "${java[@]}" -Drnn4j.cudnn.enable=true org.rnn4j.cudnn.GpuSelfCheck bench $smoke > "$out/selfcheck.txt" 2>&1
     echo "rc=$?" >> "$out/selfcheck.txt"
     grep -E "^(probe|FAIL|self-check|rc=)" "$out/selfcheck.txt"; sed -n '/^shape |/,$p' "$out/selfcheck.txt"
-    timeout 200 python3 "$here/gpu-torch-bench.py" --json "$out/torch.json" > "$out/torch.txt" 2>&1
+    timeout 200 python3 "$here/gpu-torch-bench.py" --json "$out/torch.json" ${smoke:+--quick} > "$out/torch.txt" 2>&1
     echo "rc=$?" >> "$out/torch.txt"
     cat "$out/torch.txt"
     ;;
