@@ -14,7 +14,8 @@ mkdir -p "$reports"
 cp="$b/suite-classes:$(ls "$b"/lib/*.jar "$b"/suite-lib/*.jar | grep -vE '/(junit-|opentest4j-|apiguardian-)' | tr '\n' ':')"
 # As the Maven build runs the tests module: JavaCPP's GC deallocation on (NativeLeakTest first checks that its counters
 # move; nopointergc=true fails it) and the same fixed, pre-touched heap (tests/pom.xml).
-"$b/jre/bin/java" -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Drnn4j.cudnn.enable=true -Drnn4j.test.requireBackends=cudnn -Djavacpp.platform=linux-x86_64 \
+# rnn4j.test.classpath: what a test that starts a child JVM gives it (the launcher's own java.class.path is its jar).
+"$b/jre/bin/java" -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Drnn4j.test.classpath="$cp" -Drnn4j.cudnn.enable=true -Drnn4j.test.requireBackends=cudnn -Djavacpp.platform=linux-x86_64 \
   -jar "$b"/junit-platform-console-standalone-*.jar execute \
   --class-path "$cp" \
   --select-package org.rnn4j.tests \
