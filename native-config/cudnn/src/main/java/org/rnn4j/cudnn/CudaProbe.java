@@ -14,6 +14,7 @@ import org.bytedeco.javacpp.Loader;
 final class CudaProbe {
     private CudaProbe() {}
 
+    /** The probe for the GPU {@code -Drnn4j.cudnn.device} names (0 when unset). */
     static ProbeFacts run() {
         int device;
         try {
@@ -21,6 +22,11 @@ final class CudaProbe {
         } catch (IllegalArgumentException e) {
             return ProbeFacts.missing(e.getMessage());
         }
+        return run(device);
+    }
+
+    /** The probe for GPU {@code device}. */
+    static ProbeFacts run(int device) {
         try {
             Loader.load(cudart.class);
         } catch (Throwable e) {

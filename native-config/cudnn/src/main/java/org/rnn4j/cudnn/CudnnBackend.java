@@ -27,8 +27,22 @@ public final class CudnnBackend implements Backend {
     private volatile ProbeFacts probed;
     private volatile Availability availability;
 
+    /** The backend {@code Backends} finds: on the GPU {@code -Drnn4j.cudnn.device} names (0 when unset). */
     public CudnnBackend() {
         this(CudaProbe::run, () -> Boolean.getBoolean(ProbeFacts.ENABLE_PROPERTY));
+    }
+
+    /**
+     * A backend on GPU {@code index} (CUDA's device order, as {@code nvidia-smi} lists it unless
+     * {@code CUDA_VISIBLE_DEVICES} reorders it), whatever {@code -Drnn4j.cudnn.device} says: one per GPU lets one process
+     * serve several. Its probe reports the index unavailable where the machine has no such GPU; otherwise it behaves
+     * as the default instance, and prepared RNNs of different devices may run at the same time.
+     *
+     * @throws IllegalArgumentException if {@code index} is negative
+     */
+    public static CudnnBackend onDevice(int index) {
+        if (index < 0) throw new IllegalArgumentException("index: expected a GPU index (0, 1, ...) but was " + index);
+        return new CudnnBackend(() -> CudaProbe.run(index), () -> Boolean.getBoolean(ProbeFacts.ENABLE_PROPERTY));
     }
 
     /** For tests: inject what the probe would find and whether the enable property is set. */

@@ -86,8 +86,8 @@ record ProbeFacts(String failure, int deviceCount, int device, String deviceName
                     + CUDA_MAJOR + " (e.g. the cudnn9-cuda-" + CUDA_MAJOR + " package) " + INSTALL_HINT);
         }
         if (device < 0 || device >= deviceCount) {
-            return Availability.unavailable("-D" + DEVICE_PROPERTY + "=" + device + " names no GPU: expected [0, "
-                    + deviceCount + ") on this machine");
+            return Availability.unavailable("GPU index " + device + " (-D" + DEVICE_PROPERTY + " or CudnnBackend.onDevice) names no GPU: "
+                    + "expected [0, " + deviceCount + ") on this machine");
         }
         if (!enabled) return Availability.unavailable(describe() + " found, but " + NOT_VALIDATED);
         return Availability.available(describe() + "; enabled by -D" + ENABLE_PROPERTY + "=true (not yet validated on a GPU)");

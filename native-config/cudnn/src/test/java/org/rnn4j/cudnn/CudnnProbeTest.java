@@ -29,6 +29,25 @@ class CudnnProbeTest {
     }
 
     @Test
+    void aBackendPerGpuRefusesANegativeIndexAndOtherwiseProbesThatGpu() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CudnnBackend.onDevice(-1));
+        assertTrue(e.getMessage().equals("index: expected a GPU index (0, 1, ...) but was -1"), e.getMessage());
+        Assumptions.assumeFalse(Boolean.getBoolean(ProbeFacts.ENABLE_PROPERTY), "-Drnn4j.cudnn.enable=true is set");
+        // Never available unvalidated; where a piece is missing, it names the same piece as the default instance
+        // (the loader's own words in parentheses may differ between attempts).
+        Availability a = CudnnBackend.onDevice(7).probe();
+        assertFalse(a.available(), a.toString());
+        String usual = new CudnnBackend().probe().reason();
+        if (usual.contains("found, but")) {
+            // A GPU machine: GPU 7 is either missing, or found and (like GPU 0) not validated yet.
+            assertTrue(a.reason().contains("GPU index 7 (") || a.reason().contains("found, but"), a.reason());
+        } else {
+            int cut = usual.indexOf(" (");
+            assertTrue(a.reason().startsWith(cut < 0 ? usual : usual.substring(0, cut)), a.reason() + " vs " + usual);
+        }
+    }
+
+    @Test
     void prepareRefusesWithTheProbeReason() {
         Assumptions.assumeFalse(Boolean.getBoolean(ProbeFacts.ENABLE_PROPERTY), "-Drnn4j.cudnn.enable=true is set");
         RnnSpec spec = RnnSpec.builder(Cell.lstm()).inputSize(2).hiddenSize(2).build();

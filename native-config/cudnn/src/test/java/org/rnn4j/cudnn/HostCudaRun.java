@@ -171,6 +171,21 @@ public final class HostCudaRun {
                 pool.shutdown();
             }
         });
+        check("a backend per GPU: device 0 (onDevice) and device 1 (the property) in one process, calls interleaved", gru, () -> {
+            CudnnBackend first = CudnnBackend.onDevice(0);
+            if (!first.probe().available()) throw new AssertionError("device 0: " + first.probe());
+            RnnWeights w0 = RnnWeights.random(gru, 20);
+            RnnWeights w1 = RnnWeights.random(gru, 21);
+            double worst = 0;
+            try (PreparedRnn p0 = first.prepare(gru, w0); PreparedRnn p1 = cudnn.prepare(gru, w1)) {
+                for (int i = 0; i < 3; i++) {
+                    RnnInput in = input(gru, 3 + i, 2, 40 + i);
+                    worst = Math.max(worst, compare("device 0, call " + i, gru, w0, in, p0.forward(in), 3 + i));
+                    worst = Math.max(worst, compare("device 1, call " + i, gru, w1, in, p1.forward(in), 3 + i));
+                }
+            }
+            return worst;
+        });
         check("every RNN closed on a thread that never made device 1 current", lstm, () -> {
             List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
             Thread closer = new Thread(() -> {

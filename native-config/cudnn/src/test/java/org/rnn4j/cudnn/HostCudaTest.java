@@ -165,6 +165,11 @@ class HostCudaTest {
     }
 
     @Test
+    void oneProcessServesTwoGpusWithABackendEach() throws Exception {
+        assertPassed(secondDevice(), "a backend per GPU: device 0 (onDevice) and device 1 (the property) in one process, calls interleaved");
+    }
+
+    @Test
     void closingOnAnotherThreadReleasesEverythingOnTheRnnsDevice() throws Exception {
         HostCuda.Result r = secondDevice();
         assertPassed(r, "a composed RNN prepared and run on another thread");
