@@ -11,8 +11,8 @@ import org.rnn4j.RnnSpec;
 /**
  * Everything one in-flight forward call uses besides the shared weight space: a cuDNN handle bound to its own CUDA
  * stream, its own RNN descriptor ({@link RnnDescriptor}), the per-call descriptors (x/y RNN data, h/c tensors),
- * growable device buffers and pinned host staging. Used by one thread at a time (taken from and returned to the prepared RNN's pool);
- * closed once, by the prepared RNN's {@code release()}.
+ * growable device buffers and pinned host staging. Used by one thread at a time (taken from and returned to the
+ * prepared RNN's pool); closed once, by the prepared RNN's {@code release()}.
  */
 final class CudnnContext implements AutoCloseable {
     final cudnnContext handle = new cudnnContext();
