@@ -9,6 +9,8 @@ import sys
 
 # Bench.HEADER, checked by GpuSelfCheckTest.
 HEADER = "shape | cell | B | T | H | f32 host µs | f32 host pageable µs | f32 cuDNN µs | f16 host µs | f16 host pageable µs | f16 cuDNN µs"
+# ConcurrencyBench.HEADER, checked by GpuSelfCheckTest.
+THREADS_HEADER = "threads | shape | calls/s | × 1 thread"
 COLUMNS = ("f32_host", "f32_pageable", "f32_device", "f16_host", "f16_pageable", "f16_device")
 
 
@@ -27,6 +29,20 @@ def rnn4j_rows(path):
             rows[cells[0]] = dict(zip(COLUMNS, values))
     if not rows:
         sys.exit(f"{path}: no line '{HEADER}' followed by rows (did GpuSelfCheck run with 'bench'?)")
+    return rows
+
+
+def threads_rows(path):
+    """The rows of the ConcurrencyBench table (after THREADS_HEADER), as printed."""
+    rows, in_table = [], False
+    for line in open(path, encoding="utf-8"):
+        line = line.strip()
+        if line == THREADS_HEADER:
+            in_table = True
+        elif in_table:
+            if line.count("|") != 3:
+                break
+            rows.append(line)
     return rows
 
 
@@ -59,6 +75,12 @@ def main():
                   f"{fmt(dev)} | {fmt(row[dtype + '_device_us'])} | {ratio(dev, row[dtype + '_device_us'])} | "
                   f"{fmt(host)} | {fmt(row[dtype + '_host_us'])} | {ratio(host, row[dtype + '_host_us'])} | "
                   f"{fmt(mine and mine[dtype + '_pageable'])} |")
+    threads = threads_rows(sys.argv[1])
+    if threads:
+        print("\nrnn4j, one prepared RNN shared by several threads (f32, host to host):\n")
+        print("| threads | shape | calls/s | × 1 thread |\n|---|---|---|---|")
+        for line in threads:
+            print("| " + line + " |")
     print()
     for name, r in ours.items():
         twin = ours.get(name.split("-")[0]) if "-" in name else None

@@ -61,7 +61,11 @@ public final class GpuSelfCheck {
             }
         }
         System.out.println("self-check: " + (total - failed) + "/" + total + " passed");
-        if (args.length > 0 && args[0].equals("bench")) Bench.run(cudnn, args.length > 1 && args[1].equals("smoke"));
+        if (args.length > 0 && args[0].equals("bench")) {
+            boolean smoke = args.length > 1 && args[1].equals("smoke");
+            Bench.run(cudnn, smoke);
+            ConcurrencyBench.run(cudnn, smoke);
+        }
         System.exit(failed == 0 ? 0 : 1);
     }
 

@@ -40,6 +40,8 @@ class GpuSelfCheckTest {
     void benchTableHeaderIsTheOneGpuCompareLooksFor() throws IOException {
         String script = Files.readString(Path.of("gpu-compare.py")); // surefire runs in the module's directory
         assertTrue(script.contains("HEADER = \"" + Bench.HEADER + "\""), "gpu-compare.py's HEADER is not Bench.HEADER: " + Bench.HEADER);
+        assertTrue(script.contains("THREADS_HEADER = \"" + ConcurrencyBench.HEADER + "\""),
+                "gpu-compare.py's THREADS_HEADER is not ConcurrencyBench.HEADER: " + ConcurrencyBench.HEADER);
     }
 
     @Test

@@ -82,9 +82,18 @@ class HostCudaTest {
         List<String> out = bench.stdout();
         assertEquals(0, bench.exitCode(), "GpuSelfCheck exit status\n" + String.join("\n", out) + "\n" + bench.stderr());
         int header = out.indexOf(Bench.HEADER);
-        assertTrue(header >= 0, String.join("\n", out));
-        List<String> rows = out.subList(header + 1, out.size());
+        int threadsHeader = out.indexOf(ConcurrencyBench.HEADER);
+        assertTrue(header >= 0 && threadsHeader > header, String.join("\n", out));
+        List<String> rows = out.subList(header + 1, threadsHeader);
         assertEquals(10, rows.size(), String.join("\n", rows));
+        // Then calls per second of S1 and S2 on 1 and 2 threads sharing one prepared RNN, and the ratio to 1 thread.
+        List<String> threadRows = out.subList(threadsHeader + 1, out.size());
+        assertEquals(List.of("1 | S1", "2 | S1", "1 | S2", "2 | S2"),
+                threadRows.stream().map(r -> r.substring(0, r.indexOf(" | ", 4))).toList(), String.join("\n", threadRows));
+        for (String row : threadRows) {
+            String[] cells = row.split(" \\| ");
+            assertTrue(Double.parseDouble(cells[2]) > 0 && Double.parseDouble(cells[3]) > 0, row);
+        }
         for (String row : rows) {
             String[] cells = row.split(" \\| ");
             assertEquals(11, cells.length, row);
