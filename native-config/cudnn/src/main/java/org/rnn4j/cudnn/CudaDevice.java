@@ -15,11 +15,16 @@ final class CudaDevice implements GpuDevice {
     private final int index;
     private final RnnSpec spec;
     private final CudaKernels kernels;
+    private final long pinnedLimit;
 
-    /** Checks cuBLAS and NVRTC load, makes the device current and loads the kernels. */
-    CudaDevice(int index, RnnSpec spec) {
+    /**
+     * Checks cuBLAS and NVRTC load, makes the device current and loads the kernels. {@code pinnedLimit}: the largest
+     * copy its contexts stage in pinned memory ({@link PinnedBuffer#limitBytes}).
+     */
+    CudaDevice(int index, RnnSpec spec, long pinnedLimit) {
         this.index = index;
         this.spec = spec;
+        this.pinnedLimit = pinnedLimit;
         requireLibraries(spec);
         bind();
         this.kernels = new CudaKernels(index, spec);
@@ -40,7 +45,7 @@ final class CudaDevice implements GpuDevice {
     }
 
     @Override
-    public GpuOps newContext() { return new CudaGpuOps(index, kernels, spec); }
+    public GpuOps newContext() { return new CudaGpuOps(index, kernels, spec, pinnedLimit); }
 
     @Override
     public GpuOps.Buffer allocate(long count) {

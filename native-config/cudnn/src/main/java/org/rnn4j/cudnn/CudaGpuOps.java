@@ -19,8 +19,10 @@ import org.rnn4j.RnnSpec;
 /**
  * {@link GpuOps} on a CUDA device: its own stream, a cuBLAS handle bound to it, and scratch buffers that grow to the
  * largest call. One instance per in-flight call (pooled by {@link ComposedPreparedRnn}); the device must be current
- * on the calling thread. Host staging of the copies lives until the stream has been synchronized ({@link #finish}).
- * {@link #close()} waits for the stream and frees everything, once.
+ * on the calling thread. Host staging of the copies lives until the stream has been synchronized ({@link #finish}):
+ * regions of one pinned buffer the context keeps (bounded by twice the pinned limit, so at most that much stays
+ * pinned per context), or pageable memory for the call where a copy does not fit. {@link #close()} waits for the
+ * stream and frees everything, once.
  */
 final class CudaGpuOps implements GpuOps {
     private static final int BLOCK = 256;
@@ -32,6 +34,14 @@ final class CudaGpuOps implements GpuOps {
     private final Map<String, DeviceBuffer> scratch = new HashMap<>();
     /** Pageable host buffers of queued copies: the stream may read or write them until it is synchronized. */
     private final List<Pointer> staging = new ArrayList<>();
+    /** Pinned staging, handed out in order during a call and taken back whole once the stream is synchronized. */
+    private final PinnedBuffer pinned = new PinnedBuffer("composed staging");
+    /** The most pinned memory kept: twice the per-copy limit, as on the native path (X and Y). */
+    private final long pinnedCap;
+    /** Bytes of {@link #pinned} handed out since the last successful synchronize (they may still be in use). */
+    private long pinnedUsed;
+    /** What this call would have needed, so the next can fit (the buffer only grows when nothing is in use). */
+    private long pinnedWanted;
     /** Downloads to hand to the caller's arrays once the stream is synchronized. */
     private final List<Runnable> delivered = new ArrayList<>();
     private final int device;
@@ -40,8 +50,9 @@ final class CudaGpuOps implements GpuOps {
     /** Device memory of 4-byte elements; the address is read at use, so a scratch slot may grow between calls. */
     record DeviceArray(DeviceBuffer memory, long count) implements Buffer {}
 
-    CudaGpuOps(int device, CudaKernels kernels, RnnSpec spec) {
+    CudaGpuOps(int device, CudaKernels kernels, RnnSpec spec, long pinnedLimit) {
         this.spec = spec;
+        this.pinnedCap = 2 * pinnedLimit;
         this.kernels = kernels;
         this.device = device;
         try {
@@ -74,21 +85,51 @@ final class CudaGpuOps implements GpuOps {
 
     @Override
     public void upload(float[] src, Ref dst) {
-        FloatPointer host = stage(new FloatPointer(src));
-        memcpy(address(dst), host, 4L * src.length, cudart.cudaMemcpyHostToDevice, "upload");
+        long offset = pinnedRegion(4L * src.length);
+        if (offset >= 0) {
+            pinned.slice((int) offset, 4 * src.length).asFloatBuffer().put(src);
+            memcpy(address(dst), pinned.addressAt(offset), 4L * src.length, cudart.cudaMemcpyHostToDevice, "upload");
+        } else {
+            memcpy(address(dst), stage(new FloatPointer(src)), 4L * src.length, cudart.cudaMemcpyHostToDevice, "upload");
+        }
     }
 
     @Override
     public void upload(int[] src, Ref dst) {
-        IntPointer host = stage(new IntPointer(src));
-        memcpy(address(dst), host, 4L * src.length, cudart.cudaMemcpyHostToDevice, "upload");
+        long offset = pinnedRegion(4L * src.length);
+        if (offset >= 0) {
+            pinned.slice((int) offset, 4 * src.length).asIntBuffer().put(src);
+            memcpy(address(dst), pinned.addressAt(offset), 4L * src.length, cudart.cudaMemcpyHostToDevice, "upload");
+        } else {
+            memcpy(address(dst), stage(new IntPointer(src)), 4L * src.length, cudart.cudaMemcpyHostToDevice, "upload");
+        }
     }
 
     @Override
     public void download(Ref src, float[] dst) {
-        FloatPointer host = stage(new FloatPointer(dst.length));
-        memcpy(host, address(src), 4L * dst.length, cudart.cudaMemcpyDeviceToHost, "download");
-        delivered.add(() -> host.get(dst));
+        long offset = pinnedRegion(4L * dst.length);
+        if (offset >= 0) {
+            memcpy(pinned.addressAt(offset), address(src), 4L * dst.length, cudart.cudaMemcpyDeviceToHost, "download");
+            delivered.add(() -> pinned.slice((int) offset, 4 * dst.length).asFloatBuffer().get(dst));
+        } else {
+            FloatPointer host = stage(new FloatPointer(dst.length));
+            memcpy(host, address(src), 4L * dst.length, cudart.cudaMemcpyDeviceToHost, "download");
+            delivered.add(() -> host.get(dst));
+        }
+    }
+
+    /**
+     * The offset of a pinned region of {@code bytes} for this call, or -1 for pageable staging: when the copy does
+     * not fit in what is left, or the buffer would pass its cap. The buffer is (re)allocated only while none of it is
+     * in use; a call that ran out records what it wanted, and {@link #finish} grows the buffer for the next one.
+     */
+    private long pinnedRegion(long bytes) {
+        long start = (pinnedUsed + 255) & ~255L; // 256-byte aligned regions
+        pinnedWanted = Math.max(pinnedWanted, start + bytes);
+        if (start + bytes > pinnedCap) return -1;
+        if (start + bytes > pinned.capacity() && (pinnedUsed > 0 || pinned.ensure(bytes) == null)) return -1;
+        pinnedUsed = start + bytes;
+        return start;
     }
 
     private <P extends Pointer> P stage(P host) {
@@ -165,6 +206,10 @@ final class CudaGpuOps implements GpuOps {
         for (Runnable r : delivered) r.run();
         delivered.clear();
         freeStaging();
+        // Nothing is in use any more: the buffer may grow to what this call wanted (within the cap).
+        if (pinnedWanted > pinned.capacity() && pinnedWanted <= pinnedCap) pinned.ensure(pinnedWanted);
+        pinnedUsed = 0;
+        pinnedWanted = 0;
     }
 
     private void freeStaging() {
@@ -194,6 +239,7 @@ final class CudaGpuOps implements GpuOps {
         if (created >= 1) cudart.cudaStreamSynchronize(stream);
         delivered.clear();
         freeStaging();
+        pinned.close();
         for (DeviceBuffer b : scratch.values()) b.close();
         scratch.clear();
         if (created >= 2) cublas.cublasDestroy_v2(blas);

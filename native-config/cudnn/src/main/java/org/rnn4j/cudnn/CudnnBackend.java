@@ -76,11 +76,12 @@ public final class CudnnBackend implements Backend {
         Availability a = probe();
         if (!a.available()) throw new BackendUnavailableException("backend 'cudnn' is unavailable: " + a.reason());
         CudnnPlan plan = plan(spec);
+        long pinnedLimit = PinnedBuffer.limitBytes(System.getProperty(PinnedBuffer.LIMIT_PROPERTY));
         // Non-finite weights on a plan whose native kernels may lose NaN: every call would need the NaN-exact path.
         if (plan.isNative() && !(plan.losesNaN() && NonFinite.any(weights))) {
-            return new CudnnPreparedRnn(spec, weights, plan, probed.device());
+            return new CudnnPreparedRnn(spec, weights, plan, probed.device(), pinnedLimit);
         }
-        return new ComposedPreparedRnn(NAME, spec, weights, new CudaDevice(probed.device(), spec));
+        return new ComposedPreparedRnn(NAME, spec, weights, new CudaDevice(probed.device(), spec, pinnedLimit));
     }
 
     /**

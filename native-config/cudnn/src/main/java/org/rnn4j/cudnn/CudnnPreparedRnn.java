@@ -39,9 +39,10 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
     private volatile boolean timeDevice;
     private volatile double lastDeviceMicros = Double.NaN;
 
-    CudnnPreparedRnn(RnnSpec spec, RnnWeights weights, CudnnPlan plan, int device) {
+    /** {@code pinnedLimit}: the largest x or y copy staged in pinned memory ({@link PinnedBuffer#limitBytes}). */
+    CudnnPreparedRnn(RnnSpec spec, RnnWeights weights, CudnnPlan plan, int device, long pinnedLimit) {
         super(spec, CudaErrors.BACKEND);
-        this.pinnedLimit = PinnedBuffer.limitBytes(System.getProperty(PinnedBuffer.LIMIT_PROPERTY));
+        this.pinnedLimit = pinnedLimit;
         this.plan = plan;
         this.device = device;
         this.nanExactWeights = plan.losesNaN() ? weights : null;
@@ -141,8 +142,8 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
         // devSeqLengths: the same int32[N] as the descriptors' seqLengthArray, but in device memory.
         Pointer devLengths = ctx.seqLengths.ensure(4L * n, spec);
         upload(ctx, devLengths, new IntPointer(lengths), 4L * n, "sequence lengths");
-        if (xBytes <= pinnedLimit) {
-            ByteBuffer stage = ctx.xHost.ensure(xBytes, spec);
+        ByteBuffer stage = xBytes <= pinnedLimit ? ctx.xHost.ensure(xBytes) : null;
+        if (stage != null) {
             if (eb == 4) {
                 staging.packX(in.x(), in.layout(), plan.inputSize(), stage.asFloatBuffer());
             } else {
@@ -168,7 +169,7 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
                 "cudnnRNNForward", spec);
         if (timer != null) timer.end(ctx.stream, spec);
 
-        ByteBuffer yStage = wantY && yBytes <= pinnedLimit ? ctx.yHost.ensure(yBytes, spec) : null;
+        ByteBuffer yStage = wantY && yBytes <= pinnedLimit ? ctx.yHost.ensure(yBytes) : null;
         if (yStage != null) copyToHost(ctx, ctx.yHost.address(), y, yBytes, "y");
         Pointer yHost = wantY && yStage == null ? download(ctx, y, yBytes, eb, "y") : null;
         Pointer hHost = wantH ? download(ctx, hy, hBytes, eb, "hy") : null;
@@ -226,7 +227,7 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
 
     /** The composed twin for calls with non-finite data ({@link CudnnPlan#losesNaN}); built once, on first use. */
     private synchronized ComposedPreparedRnn nanExact() {
-        if (nanExact == null) nanExact = new ComposedPreparedRnn(CudaErrors.BACKEND, spec(), nanExactWeights, new CudaDevice(device, spec()));
+        if (nanExact == null) nanExact = new ComposedPreparedRnn(CudaErrors.BACKEND, spec(), nanExactWeights, new CudaDevice(device, spec(), pinnedLimit));
         return nanExact;
     }
 

@@ -4,17 +4,17 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.javacpp.Pointer;
-import org.rnn4j.RnnSpec;
 
 /**
  * Page-locked host memory from {@code cudaMallocHost}, grown on demand (never shrunk), freed exactly once by
- * {@link #close()}: the staging area of one context's large copies (X in, Y out).
+ * {@link #close()}: the staging area of one context's copies (the native path's X and Y; every per-call copy of
+ * the composed path).
  *
  * <p>Why pinned and kept: a copy from pageable memory goes through the driver's own pinned bounce buffer (an extra
  * host copy, and a transfer CUDA may make synchronous), and a fresh allocation per call of tens of MiB costs page
  * faults and zeroing on every call. With pinned memory the DMA engine reads and writes the buffer directly; in
  * exchange its contents belong to the stream from the enqueued copy until that stream is synchronized, which each call
- * does before it returns. Not thread-safe: owned by one {@link CudnnContext}.
+ * does before it returns. Not thread-safe: owned by one {@link CudnnContext} or {@link CudaGpuOps}.
  */
 final class PinnedBuffer implements AutoCloseable {
     /** System property: the largest pinned staging buffer in MiB (default {@value #DEFAULT_LIMIT_MIB}; 0 turns it off). */
@@ -26,20 +26,26 @@ final class PinnedBuffer implements AutoCloseable {
     private final String what;
     private Pointer address;
     private ByteBuffer bytes;
+    private boolean refused; // cudaMallocHost failed once: pageable staging from then on
 
     PinnedBuffer(String what) { this.what = what; }
 
     /**
      * At least {@code needed} bytes, native byte order, position 0; an old allocation is freed first (its contents are
-     * not kept). Call only while no copy on it is pending (the owner's stream is synchronized).
+     * not kept). Call only while no copy on it is pending (the owner's stream is synchronized). {@code null} when
+     * page-locked memory cannot be had ({@code cudaMallocHost} fails, e.g. under a low locked-memory limit): from then
+     * on this buffer always answers {@code null} and its owner stages in pageable memory, which is slower but right.
      */
-    ByteBuffer ensure(long needed, RnnSpec spec) {
+    ByteBuffer ensure(long needed) {
         if (bytes != null && bytes.capacity() >= needed) return bytes.clear();
-        if (needed > (long) MAX_LIMIT_MIB << 20) throw new IllegalArgumentException(what + ": " + needed + " bytes is past the pinned limit");
+        if (refused || needed > (long) MAX_LIMIT_MIB << 20) return null;
         close();
         Pointer p = new Pointer();
         // cudaMallocHost(void** ptr, size_t size): JavaCPP maps ptr @ByPtrPtr, so p receives the host address.
-        CudaErrors.cuda(cudart.cudaMallocHost(p, Math.max(needed, 1)), "cudaMallocHost of " + what + " (" + needed + " bytes)", spec);
+        if (cudart.cudaMallocHost(p, Math.max(needed, 1)) != 0) {
+            refused = true;
+            return null;
+        }
         address = p;
         bytes = p.capacity(Math.max(needed, 1)).asByteBuffer().order(ByteOrder.nativeOrder());
         return bytes;
@@ -67,6 +73,15 @@ final class PinnedBuffer implements AutoCloseable {
 
     /** The host address for {@code cudaMemcpyAsync} (null before the first {@link #ensure}). */
     Pointer address() { return address; }
+
+    /** The host address {@code offset} bytes in (a new pointer with position 0). */
+    Pointer addressAt(long offset) { return new Pointer(address).getPointer(Pointer.class, offset); }
+
+    /** Bytes {@code [offset, offset + length)}, native byte order (a view: valid until the buffer grows or closes). */
+    ByteBuffer slice(int offset, int length) { return bytes.slice(offset, length).order(ByteOrder.nativeOrder()); }
+
+    /** The bytes allocated (0 before the first {@link #ensure}). */
+    long capacity() { return bytes == null ? 0 : bytes.capacity(); }
 
     @Override
     public void close() {

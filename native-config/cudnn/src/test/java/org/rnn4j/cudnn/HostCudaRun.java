@@ -52,28 +52,14 @@ public final class HostCudaRun {
                 RnnSpec.builder(new Cell.Lstm().withAllPeepholes()).inputSize(5).hiddenSize(7).build())) {
             check("4 threads share one prepared " + spec.caseName(), spec, () -> concurrently(cudnn, spec));
         }
-        // The grid above stages x and y in pinned memory (all of it is under the default limit); copies over the limit
-        // take the per-call pageable path, here forced with a limit of 0 on native specs of every staging rewrite.
-        RnnSpec staged = RnnSpec.builder(Cell.lstm()).inputSize(5).hiddenSize(6).layers(2).direction(Direction.BIDIRECTIONAL_SUM).build();
-        check("pageable staging (pinnedStagingMiB=0) agrees with the reference", staged, () -> {
-            System.setProperty(PinnedBuffer.LIMIT_PROPERTY, "0");
-            try {
-                double worst = 0;
-                int nativeCases = 0;
-                for (CaseGrid.Case c : cases) {
-                    // Every fourth native case of the F32 and F16 grids: all cells, directions, layouts and lengths occur.
-                    if (!CudnnBackend.plan(c.spec()).isNative() || nativeCases++ % 4 != 0) continue;
-                    RnnWeights w = RnnWeights.random(c.spec(), c.seed());
-                    RnnInput in = c.input();
-                    try (PreparedRnn p = cudnn.prepare(c.spec(), w)) {
-                        worst = Math.max(worst, compare(c.name(), c.spec(), w, in, p.forward(in), c.steps()));
-                    }
-                }
-                return worst;
-            } finally {
-                System.clearProperty(PinnedBuffer.LIMIT_PROPERTY);
-            }
-        });
+        // The grid above stages its copies in pinned memory (all of it is under the default limit); copies over the
+        // limit take the per-call pageable path, here forced with a limit of 0 on both paths.
+        for (boolean nativePath : new boolean[] {true, false}) {
+            RnnSpec staged = nativePath
+                    ? RnnSpec.builder(Cell.lstm()).inputSize(5).hiddenSize(6).layers(2).direction(Direction.BIDIRECTIONAL_SUM).build()
+                    : RnnSpec.builder(new Cell.Lstm().withAllPeepholes()).inputSize(5).hiddenSize(6).build();
+            check("pageable staging (pinnedStagingMiB=0) agrees with the reference", staged, () -> pageable(cudnn, cases, nativePath));
+        }
         RnnSpec gru = RnnSpec.builder(Cell.gru(Cell.ResetMode.LINEAR_BEFORE_RESET)).inputSize(3).hiddenSize(4).build();
         check("one prepared RNN, many calls of changing shape", gru, () -> {
             RnnWeights w = RnnWeights.random(gru, 3);
@@ -275,6 +261,29 @@ public final class HostCudaRun {
     }
 
     private interface Check { double run() throws Exception; }
+
+    /**
+     * Every fourth case of the F32 and F16 grids planned on the native (or composed) path — every cell, direction,
+     * layout and length pattern occurs — prepared with {@code -Drnn4j.cudnn.pinnedStagingMiB=0}.
+     */
+    private static double pageable(CudnnBackend cudnn, List<CaseGrid.Case> cases, boolean nativePath) {
+        System.setProperty(PinnedBuffer.LIMIT_PROPERTY, "0");
+        try {
+            double worst = 0;
+            int seen = 0;
+            for (CaseGrid.Case c : cases) {
+                if (CudnnBackend.plan(c.spec()).isNative() != nativePath || seen++ % 4 != 0) continue;
+                RnnWeights w = RnnWeights.random(c.spec(), c.seed());
+                RnnInput in = c.input();
+                try (PreparedRnn p = cudnn.prepare(c.spec(), w)) {
+                    worst = Math.max(worst, compare(c.name(), c.spec(), w, in, p.forward(in), c.steps()));
+                }
+            }
+            return worst;
+        } finally {
+            System.clearProperty(PinnedBuffer.LIMIT_PROPERTY);
+        }
+    }
 
     /** Runs one check; it fails on an exception, and also when the stand-in reported misuse while it ran. */
     private static void check(String name, RnnSpec spec, Check check) {
