@@ -1,9 +1,12 @@
 package org.rnn4j.cudnn;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.bytedeco.cuda.cublas.cublasContext;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.global.cublas;
@@ -85,24 +88,25 @@ final class CudaGpuOps implements GpuOps {
 
     @Override
     public void upload(float[] src, Ref dst) {
-        long offset = pinnedRegion(4L * src.length);
-        if (offset >= 0) {
-            pinned.slice((int) offset, 4 * src.length).asFloatBuffer().put(src);
-            memcpy(address(dst), pinned.addressAt(offset), 4L * src.length, cudart.cudaMemcpyHostToDevice, "upload");
-        } else {
-            memcpy(address(dst), stage(new FloatPointer(src)), 4L * src.length, cudart.cudaMemcpyHostToDevice, "upload");
-        }
+        upload(dst, 4L * src.length, b -> b.asFloatBuffer().put(src), () -> new FloatPointer(src));
     }
 
     @Override
     public void upload(int[] src, Ref dst) {
-        long offset = pinnedRegion(4L * src.length);
+        upload(dst, 4L * src.length, b -> b.asIntBuffer().put(src), () -> new IntPointer(src));
+    }
+
+    /** Stages {@code bytes} in a pinned region ({@code fill} writes them) or in {@code pageable}, then enqueues the copy. */
+    private void upload(Ref dst, long bytes, Consumer<ByteBuffer> fill, Supplier<Pointer> pageable) {
+        long offset = pinnedRegion(bytes);
+        Pointer host;
         if (offset >= 0) {
-            pinned.slice((int) offset, 4 * src.length).asIntBuffer().put(src);
-            memcpy(address(dst), pinned.addressAt(offset), 4L * src.length, cudart.cudaMemcpyHostToDevice, "upload");
+            fill.accept(pinned.slice((int) offset, (int) bytes));
+            host = pinned.addressAt(offset);
         } else {
-            memcpy(address(dst), stage(new IntPointer(src)), 4L * src.length, cudart.cudaMemcpyHostToDevice, "upload");
+            host = stage(pageable.get());
         }
+        memcpy(address(dst), host, bytes, cudart.cudaMemcpyHostToDevice, "upload");
     }
 
     @Override

@@ -28,10 +28,6 @@ public final class HostCudaRun {
     private HostCudaRun() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals(SECOND_DEVICE)) {
-            onTheSecondDevice();
-            return;
-        }
         CudnnBackend cudnn = new CudnnBackend();
         Availability a = cudnn.probe();
         System.out.println("PROBE\t" + a.available() + "\t" + a);
@@ -99,98 +95,6 @@ public final class HostCudaRun {
         System.out.flush();
     }
 
-    /** The argument that runs {@link #onTheSecondDevice} instead of the grid (the stand-in must have 2 devices). */
-    static final String SECOND_DEVICE = "second-device";
-
-    /**
-     * With {@code -Drnn4j.cudnn.device=1}, in a fresh JVM: 4 threads prepare native RNNs at the same moment as the
-     * process's first cuDNN use (the stand-in reports a cudnnCreate that overlaps the first one), a composed RNN is
-     * prepared and run on another thread, and all of them are closed on a thread that never made device 1 current
-     * (the stand-in reports a free, destroy or unload while device 0 is current).
-     */
-    private static void onTheSecondDevice() throws Exception {
-        System.setProperty(ProbeFacts.DEVICE_PROPERTY, "1");
-        CudnnBackend cudnn = new CudnnBackend();
-        Availability a = cudnn.probe();
-        System.out.println("PROBE\t" + a.available() + "\t" + a);
-        if (!a.available()) System.exit(2);
-        List<PreparedRnn> prepared = java.util.Collections.synchronizedList(new ArrayList<>());
-        RnnSpec lstm = RnnSpec.builder(Cell.lstm()).inputSize(3).hiddenSize(5).layers(2).direction(Direction.BIDIRECTIONAL_CONCAT).build();
-        RnnSpec gru = RnnSpec.builder(Cell.gru(Cell.ResetMode.LINEAR_BEFORE_RESET)).inputSize(4).hiddenSize(3).build();
-        check("4 threads prepare and run as the process's first cuDNN use", lstm, () -> {
-            ExecutorService pool = Executors.newFixedThreadPool(4);
-            try {
-                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(4);
-                List<Future<Double>> results = new ArrayList<>();
-                for (int thread = 0; thread < 4; thread++) {
-                    RnnSpec spec = thread % 2 == 0 ? lstm : gru;
-                    int seed = thread;
-                    results.add(pool.submit(() -> {
-                        RnnWeights w = RnnWeights.random(spec, seed);
-                        start.await();
-                        PreparedRnn p = cudnn.prepare(spec, w);
-                        prepared.add(p);
-                        RnnInput in = input(spec, 4, 3, seed);
-                        return compare("thread " + seed, spec, w, in, p.forward(in), 4);
-                    }));
-                }
-                double worst = 0;
-                for (Future<Double> f : results) worst = Math.max(worst, f.get());
-                return worst;
-            } finally {
-                pool.shutdown();
-            }
-        });
-        RnnSpec peepholes = RnnSpec.builder(new Cell.Lstm().withAllPeepholes()).inputSize(3).hiddenSize(4)
-                .direction(Direction.REVERSE).build();
-        check("a composed RNN prepared and run on another thread", peepholes, () -> {
-            ExecutorService pool = Executors.newSingleThreadExecutor();
-            try {
-                return pool.submit(() -> {
-                    RnnWeights w = RnnWeights.random(peepholes, 9);
-                    PreparedRnn p = cudnn.prepare(peepholes, w);
-                    prepared.add(p);
-                    RnnInput in = input(peepholes, 5, 2, 9);
-                    return compare("composed", peepholes, w, in, p.forward(in), 5);
-                }).get();
-            } finally {
-                pool.shutdown();
-            }
-        });
-        check("a backend per GPU: device 0 (onDevice) and device 1 (the property) in one process, calls interleaved", gru, () -> {
-            CudnnBackend first = CudnnBackend.onDevice(0);
-            if (!first.probe().available()) throw new AssertionError("device 0: " + first.probe());
-            RnnWeights w0 = RnnWeights.random(gru, 20);
-            RnnWeights w1 = RnnWeights.random(gru, 21);
-            double worst = 0;
-            try (PreparedRnn p0 = first.prepare(gru, w0); PreparedRnn p1 = cudnn.prepare(gru, w1)) {
-                for (int i = 0; i < 3; i++) {
-                    RnnInput in = input(gru, 3 + i, 2, 40 + i);
-                    worst = Math.max(worst, compare("device 0, call " + i, gru, w0, in, p0.forward(in), 3 + i));
-                    worst = Math.max(worst, compare("device 1, call " + i, gru, w1, in, p1.forward(in), 3 + i));
-                }
-            }
-            return worst;
-        });
-        check("every RNN closed on a thread that never made device 1 current", lstm, () -> {
-            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-            Thread closer = new Thread(() -> {
-                for (PreparedRnn p : prepared) {
-                    try {
-                        p.close();
-                    } catch (Throwable t) {
-                        failures.add(t);
-                    }
-                }
-            });
-            closer.start();
-            closer.join();
-            if (!failures.isEmpty()) throw new AssertionError("close failed: " + failures);
-            if (prepared.size() != 5) throw new AssertionError(prepared.size() + " RNNs prepared, expected 5");
-            return prepared.size();
-        });
-        System.out.flush();
-    }
 
     // The stand-in's control channel (host_cuda.cpp): cudaDeviceSetLimit(FAULT, k) makes the k-th fallible call
     // from then on fail once; cudaDeviceGetLimit(FAULT) reads 0 once it has fired, (LIVE) counts live objects;
@@ -260,7 +164,7 @@ public final class HostCudaRun {
         return status.startsWith("cudaError") ? "cudaError" : status.substring(0, status.indexOf('_', status.indexOf('_') + 1));
     }
 
-    private interface Check { double run() throws Exception; }
+    interface Check { double run() throws Exception; }
 
     /**
      * Every fourth case of the F32 and F16 grids planned on the native (or composed) path — every cell, direction,
@@ -286,7 +190,7 @@ public final class HostCudaRun {
     }
 
     /** Runs one check; it fails on an exception, and also when the stand-in reported misuse while it ran. */
-    private static void check(String name, RnnSpec spec, Check check) {
+    static void check(String name, RnnSpec spec, Check check) {
         String path = CudnnBackend.plan(spec).isNative() ? "native" : "composed";
         try {
             long before = limit(VIOLATIONS);
@@ -300,7 +204,7 @@ public final class HostCudaRun {
         }
     }
 
-    private static double compare(String name, RnnSpec spec, RnnWeights w, RnnInput in, RnnOutput actual, int steps) {
+    static double compare(String name, RnnSpec spec, RnnWeights w, RnnInput in, RnnOutput actual, int steps) {
         RnnOutput expected = ComposedStackTest.reference(spec, w, in);
         Tolerance tol = Tolerance.of(spec, steps);
         Compare.assertOutputsClose(name, expected, actual, tol);
@@ -395,7 +299,7 @@ public final class HostCudaRun {
         }
     }
 
-    private static RnnInput input(RnnSpec spec, int steps, int batch, long seed) {
+    static RnnInput input(RnnSpec spec, int steps, int batch, long seed) {
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
         float[] x = ComposedStackTest.values(steps * batch * spec.inputSize(), seed);
         int[] lengths = new int[batch];

@@ -150,10 +150,10 @@ class HostCudaTest {
 
     private static HostCuda.Result secondDevice;
 
-    /** HostCudaRun's second-device scenario, run once, in a JVM of its own, on a stand-in with 2 devices. */
+    /** HostCudaTwoDevices' scenarios, run once, in a JVM of its own, on a stand-in with 2 devices. */
     private static synchronized HostCuda.Result secondDevice() throws Exception {
         if (secondDevice == null) {
-            secondDevice = HostCuda.run(Map.of("RNN4J_HOSTCUDA_DEVICES", "2"), HostCudaRun.class, 300, HostCudaRun.SECOND_DEVICE);
+            secondDevice = HostCuda.run(Map.of("RNN4J_HOSTCUDA_DEVICES", "2"), HostCudaTwoDevices.class, 300);
         }
         return secondDevice;
     }
