@@ -7,8 +7,8 @@
 #   native-config/cudnn/gpu-session.sh suite "$OUT"   # the tests module on cuDNN, required (gpu-suite.sh)
 #
 # Two calls rather than one, so that a hang in one step (each has its own time limit) still leaves the other's logs;
-# the limits of one call add up to under the device tool's 600 s (probes 45 s each, self-check and bench 330 s,
-# PyTorch 170 s; the suite 480 s).
+# the limits of one call, each with 10 s more to die if it ignores the signal, add up to under the device tool's
+# 600 s: probes 40 s each, nvidia-smi 2 × 15 s, self-check and bench 300 s, PyTorch 140 s; the suite 480 s.
 # A third argument `smoke` runs the bench step on tiny shapes (GpuSelfCheck bench smoke, gpu-torch-bench.py --quick):
 # a rehearsal of the script itself, e.g. on the build machine under the host CUDA stand-in.
 #
@@ -21,6 +21,7 @@ set -uo pipefail
 step=${1:?usage: gpu-session.sh bench|suite OUT}
 out=${2:?usage: gpu-session.sh bench|suite OUT}
 smoke=${3:-}
+case "$smoke" in ""|smoke) ;; *) echo "unknown third argument '$smoke': smoke or nothing"; exit 2 ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 b=.gpu-bundle
 [ -x "$b/jre/bin/java" ] || { echo "no $b/jre: build it with native-config/cudnn/gpu-bundle.sh suite and carry it"; exit 2; }
@@ -28,7 +29,7 @@ mkdir -p "$out"
 java=("$b/jre/bin/java" -cp "$b/lib/*")
 
 # The probe alone: with the gate closed GpuSelfCheck prints it and exits 2 before any case.
-probe() { timeout 45 "${java[@]}" -Drnn4j.cudnn.enable=false org.rnn4j.cudnn.GpuSelfCheck 2>&1 | head -5; }
+probe() { timeout -k 10 40 "${java[@]}" -Drnn4j.cudnn.enable=false org.rnn4j.cudnn.GpuSelfCheck 2>&1 | head -5; }
 
 choose_cudnn() {
   local system torch_dir torch_probe
@@ -63,17 +64,17 @@ choose_cudnn
 cat "$out/cudnn-choice.txt"
 case "$step" in
   bench)
-    { date -u; nvidia-smi; nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.sm --format=csv; } > "$out/nvidia-smi.txt" 2>&1
+    { date -u; timeout 15 nvidia-smi; timeout 15 nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.sm --format=csv; } > "$out/nvidia-smi.txt" 2>&1
     { git rev-parse HEAD 2>/dev/null || echo "(no git)"; } > "$out/commit.txt"
-    timeout 330 "${java[@]}" -Drnn4j.cudnn.enable=true org.rnn4j.cudnn.GpuSelfCheck bench $smoke > "$out/selfcheck.txt" 2>&1
+    timeout -k 10 300 "${java[@]}" -Drnn4j.cudnn.enable=true org.rnn4j.cudnn.GpuSelfCheck bench $smoke > "$out/selfcheck.txt" 2>&1
     echo "rc=$?" >> "$out/selfcheck.txt"
     grep -E "^(probe|FAIL|self-check|rc=)" "$out/selfcheck.txt"; sed -n '/^shape |/,$p' "$out/selfcheck.txt"
-    timeout 170 python3 "$here/gpu-torch-bench.py" --json "$out/torch.json" ${smoke:+--quick} > "$out/torch.txt" 2>&1
+    timeout -k 10 140 python3 "$here/gpu-torch-bench.py" --json "$out/torch.json" ${smoke:+--quick} > "$out/torch.txt" 2>&1
     echo "rc=$?" >> "$out/torch.txt"
     cat "$out/torch.txt"
     ;;
   suite)
-    timeout 480 "$here/gpu-suite.sh" "$out" > "$out/suite-tail.txt" 2>&1
+    timeout -k 10 480 "$here/gpu-suite.sh" "$out" > "$out/suite-tail.txt" 2>&1
     echo "rc=$?" >> "$out/suite-tail.txt"
     tail -25 "$out/suite-tail.txt"
     ;;

@@ -37,6 +37,21 @@ def median_us(samples_s):
     return statistics.median(samples_s) * 1e6
 
 
+def tf32_off():
+    """Turns TF32 off for cuDNN's RNN and cuBLAS, with PyTorch's newer per-backend settings where it has them (2.9+;
+    the old allow_tf32 flags warn there), and returns what is in effect, read back."""
+    if hasattr(torch.backends, "fp32_precision"):
+        torch.backends.cuda.matmul.fp32_precision = "ieee"
+        torch.backends.cudnn.fp32_precision = "ieee"
+        torch.backends.cudnn.rnn.fp32_precision = "ieee"
+        return (f"cudnn.rnn {torch.backends.cudnn.rnn.fp32_precision}, "
+                f"cuda.matmul {torch.backends.cuda.matmul.fp32_precision}")
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cuda.matmul.allow_tf32 = False
+    return (f"cudnn.allow_tf32 {torch.backends.cudnn.allow_tf32}, "
+            f"cuda.matmul.allow_tf32 {torch.backends.cuda.matmul.allow_tf32}")
+
+
 def time_device(rnn, x, device):
     """Median µs of rnn(x) with x on the device: CUDA events on CUDA, wall time on the CPU."""
     for _ in range(WARM_UP):
@@ -88,8 +103,7 @@ def main():
     if args.device == "cuda" and not torch.cuda.is_available():
         sys.exit("CUDA is not available to PyTorch " + torch.__version__ + " (use --device cpu to check the script)")
 
-    torch.backends.cudnn.allow_tf32 = False
-    torch.backends.cuda.matmul.allow_tf32 = False
+    tf32 = tf32_off()
     dtypes = [("f32", torch.float32)] + ([("f16", torch.float16)] if args.device == "cuda" else [])
     facts = {
         "torch": torch.__version__,
@@ -98,7 +112,7 @@ def main():
         "cuda": torch.version.cuda,
         "cudnn": torch.backends.cudnn.version() if args.device == "cuda" else None,
         "threads": torch.get_num_threads(),
-        "tf32": False,
+        "fp32 precision": tf32,
     }
     print("# " + ", ".join(f"{k} {v}" for k, v in facts.items()))
     print("shape | cell | B | T | H | " + " | ".join(f"{n} device µs | {n} host µs" for n, _ in dtypes))

@@ -17,8 +17,8 @@ import org.rnn4j.RnnWeights;
  * <ul>
  *   <li><b>host</b>: wall time of {@code forward}, host arrays in and out — staging, copies, f16 conversion and the
  *       final synchronize included; the figure a JVM caller sees;
- *   <li><b>host pageable</b>: the same with {@link PinnedBuffer#LIMIT_PROPERTY}=0, x and y staged in pageable memory
- *       allocated per call (as before pinned staging); native rows only, since the composed path stages its own way;
+ *   <li><b>host pageable</b>: the same with {@link PinnedBuffer#LIMIT_PROPERTY}=0, every copy staged in pageable
+ *       memory allocated for the call (as before pinned staging);
  *   <li><b>cuDNN</b>: CUDA events around {@code cudnnRNNForward} in 30 further calls ({@link StreamTimer}), the
  *       GPU time alone, comparable with PyTorch's events around a call on device tensors. Native specs only: the
  *       composed rows print "-".
@@ -57,7 +57,7 @@ final class Bench {
                 double[] pinned = medians(cudnn, (String) s[1], batch, steps, hidden, dt, null, warmUp, timed);
                 double[] pageable = medians(cudnn, (String) s[1], batch, steps, hidden, dt, "0", warmUp, timed);
                 row.append(" | ").append(String.format(Locale.ROOT, "%.0f", pinned[0]));
-                row.append(" | ").append(Double.isNaN(pinned[1]) ? "-" : String.format(Locale.ROOT, "%.0f", pageable[0]));
+                row.append(" | ").append(String.format(Locale.ROOT, "%.0f", pageable[0]));
                 row.append(" | ").append(Double.isNaN(pinned[1]) ? "-" : String.format(Locale.ROOT, "%.0f", pinned[1]));
             }
             out.accept(row.toString());
@@ -113,9 +113,11 @@ final class Bench {
         }
     }
 
+    /** The middle value, or the mean of the middle two (as Python's statistics.median, which gpu-torch-bench.py uses). */
     static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 }

@@ -123,18 +123,23 @@ final class CudaGpuOps implements GpuOps {
     }
 
     /**
-     * The offset of a pinned region of {@code bytes} for this call, or -1 for pageable staging: when the copy does
-     * not fit in what is left, or the buffer would pass its cap. The buffer is (re)allocated only while none of it is
-     * in use; a call that ran out records what it wanted, and {@link #finish} grows the buffer for the next one.
+     * The offset of a pinned region of {@code bytes} for this call, or -1 for pageable staging: a copy over the pinned
+     * limit (half the cap), one that does not fit in what is left, or no pinned memory to be had. The buffer is
+     * (re)allocated only while none of it is in use; {@link #finish} grows it to what the whole call would have
+     * needed, pageable copies included, so the next call of the same shape fits.
      */
     private long pinnedRegion(long bytes) {
-        long start = (pinnedUsed + 255) & ~255L; // 256-byte aligned regions
-        pinnedWanted = Math.max(pinnedWanted, start + bytes);
+        if (bytes == 0 || bytes > pinnedCap / 2) return -1;
+        pinnedWanted = align(pinnedWanted) + bytes;
+        long start = align(pinnedUsed);
         if (start + bytes > pinnedCap) return -1;
         if (start + bytes > pinned.capacity() && (pinnedUsed > 0 || pinned.ensure(bytes) == null)) return -1;
         pinnedUsed = start + bytes;
         return start;
     }
+
+    /** Regions start on 256-byte boundaries. */
+    private static long align(long offset) { return (offset + 255) & ~255L; }
 
     private <P extends Pointer> P stage(P host) {
         staging.add(host);
@@ -211,7 +216,7 @@ final class CudaGpuOps implements GpuOps {
         delivered.clear();
         freeStaging();
         // Nothing is in use any more: the buffer may grow to what this call wanted (within the cap).
-        if (pinnedWanted > pinned.capacity() && pinnedWanted <= pinnedCap) pinned.ensure(pinnedWanted);
+        if (pinnedWanted > pinned.capacity()) pinned.ensure(Math.min(pinnedWanted, pinnedCap));
         pinnedUsed = 0;
         pinnedWanted = 0;
     }

@@ -26,26 +26,27 @@ final class PinnedBuffer implements AutoCloseable {
     private final String what;
     private Pointer address;
     private ByteBuffer bytes;
-    private boolean refused; // cudaMallocHost failed once: pageable staging from then on
+    private long refusedFrom = Long.MAX_VALUE; // the smallest size cudaMallocHost has refused
 
     PinnedBuffer(String what) { this.what = what; }
 
     /**
-     * At least {@code needed} bytes, native byte order, position 0; an old allocation is freed first (its contents are
-     * not kept). Call only while no copy on it is pending (the owner's stream is synchronized). {@code null} when
-     * page-locked memory cannot be had ({@code cudaMallocHost} fails, e.g. under a low locked-memory limit): from then
-     * on this buffer always answers {@code null} and its owner stages in pageable memory, which is slower but right.
+     * At least {@code needed} bytes, native byte order, position 0; an old allocation is freed once its replacement
+     * exists (its contents are not kept). Call only while no copy on it is pending (the owner's stream is
+     * synchronized). {@code null} when page-locked memory of that size cannot be had ({@code cudaMallocHost} fails,
+     * e.g. under a low locked-memory limit): the current buffer, if any, stays for smaller requests, and no request of
+     * that size or larger is tried again; its owner stages such copies in pageable memory, slower but right.
      */
     ByteBuffer ensure(long needed) {
         if (bytes != null && bytes.capacity() >= needed) return bytes.clear();
-        if (refused || needed > (long) MAX_LIMIT_MIB << 20) return null;
-        close();
+        if (needed >= refusedFrom || needed > (long) MAX_LIMIT_MIB << 20) return null;
         Pointer p = new Pointer();
         // cudaMallocHost(void** ptr, size_t size): JavaCPP maps ptr @ByPtrPtr, so p receives the host address.
         if (cudart.cudaMallocHost(p, Math.max(needed, 1)) != 0) {
-            refused = true;
+            refusedFrom = needed;
             return null;
         }
+        close();
         address = p;
         bytes = p.capacity(Math.max(needed, 1)).asByteBuffer().order(ByteOrder.nativeOrder());
         return bytes;

@@ -51,7 +51,10 @@ final class HostCuda {
         if (build() != null) throw new IllegalStateException("host CUDA stand-in unavailable: " + unavailable);
         List<String> preload = new ArrayList<>(List.of(dir.resolve("libhostcuda.so").toString()));
         for (String soname : SONAMES) preload.add(dir.resolve(soname).toString());
+        // A crash of the child (a stand-in or mutation gone wrong) leaves its hs_err log in the build directory, not
+        // in the sources (the child runs in the module's directory).
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:ErrorFile=" + Path.of("target", "hs_err_pid%p.log").toAbsolutePath(),
                 "-cp", System.getProperty("java.class.path"), "-D" + ProbeFacts.ENABLE_PROPERTY + "=true", mainClass.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);

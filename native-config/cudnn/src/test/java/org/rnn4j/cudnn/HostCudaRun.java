@@ -55,6 +55,22 @@ public final class HostCudaRun {
                     ? RnnSpec.builder(Cell.lstm()).inputSize(5).hiddenSize(6).layers(2).direction(Direction.BIDIRECTIONAL_SUM).build()
                     : RnnSpec.builder(new Cell.Lstm().withAllPeepholes()).inputSize(5).hiddenSize(6).build();
             check("pageable staging (pinnedStagingMiB=0) agrees with the reference", staged, () -> pageable(cudnn, cases, nativePath));
+            // A limit of 1 MiB with an X of 1.6 MB: X goes pageable, the other copies pinned, in the same call.
+            RnnSpec wide = RnnSpec.builder(nativePath ? Cell.lstm() : new Cell.Lstm().withAllPeepholes()).inputSize(512).hiddenSize(4).build();
+            check("an X over pinnedStagingMiB=1 is staged pageable beside pinned copies", wide, () -> {
+                System.setProperty(PinnedBuffer.LIMIT_PROPERTY, "1");
+                RnnWeights w = RnnWeights.random(wide, 31);
+                try (PreparedRnn p = cudnn.prepare(wide, w)) {
+                    double worst = 0;
+                    for (int call = 0; call < 3; call++) { // the composed buffer grows after the first call
+                        RnnInput in = input(wide, 50, 16, 50 + call);
+                        worst = Math.max(worst, compare("call " + call, wide, w, in, p.forward(in), 50));
+                    }
+                    return worst;
+                } finally {
+                    System.clearProperty(PinnedBuffer.LIMIT_PROPERTY);
+                }
+            });
         }
         RnnSpec gru = RnnSpec.builder(Cell.gru(Cell.ResetMode.LINEAR_BEFORE_RESET)).inputSize(3).hiddenSize(4).build();
         check("one prepared RNN, many calls of changing shape", gru, () -> {

@@ -90,18 +90,30 @@ class SequenceStagingTest {
 
     /**
      * The pinned staging path packs into a buffer that is reused across calls: every element of cuDNN's x, padding
-     * included, must be written, and the result must equal the fresh-array path's — f32 as is, f16 rounded to half.
+     * included, must be written, with the values of a plain element-by-element packing written out here — f32 as is,
+     * f16 rounded to half — and the fresh-array path must agree.
      */
     @Test
     void packIntoAReusedBufferOverwritesEverythingAndMatchesTheArrayPath() {
         SplittableRandom random = new SplittableRandom(3);
         int steps = 5, batch = 3, inputSize = 7;
+        int[] lengths = {5, 0, 2};
         float[] x = new float[steps * batch * inputSize];
         for (int i = 0; i < x.length; i++) x[i] = (float) random.nextDouble(-2, 2);
         for (Layout layout : Layout.values()) {
             for (boolean reverse : new boolean[] {false, true}) {
-                SequenceStaging s = new SequenceStaging(steps, batch, new int[] {5, 0, 2}, reverse);
-                float[] expected = s.packX(FloatBuffer.wrap(x), layout, inputSize);
+                SequenceStaging s = new SequenceStaging(steps, batch, lengths, reverse);
+                // cuDNN's x [maxLength = 5, N, I]: step t of sequence n is X's step t (len - 1 - t when reversed).
+                float[] expected = new float[5 * batch * inputSize];
+                for (int n = 0; n < batch; n++) {
+                    for (int t = 0; t < lengths[n]; t++) {
+                        int source = reverse ? lengths[n] - 1 - t : t;
+                        for (int c = 0; c < inputSize; c++) {
+                            expected[(t * batch + n) * inputSize + c] = x[(int) layout.offset(source, n, c, steps, batch, inputSize)];
+                        }
+                    }
+                }
+                assertArrayEquals(expected, s.packX(FloatBuffer.wrap(x), layout, inputSize), layout + ", reverse " + reverse);
                 float[] dirty = new float[expected.length + 4];
                 Arrays.fill(dirty, 99f);
                 s.packX(FloatBuffer.wrap(x), layout, inputSize, FloatBuffer.wrap(dirty));
@@ -116,10 +128,14 @@ class SequenceStagingTest {
         }
     }
 
-    /** Unpacking from a buffer (f32 or f16) gives what the array path gives, for concat and sum, in both layouts. */
+    /**
+     * Unpacking from a buffer (f32 or f16) gives the values of a plain element-by-element unpacking written out here,
+     * for concat and sum, in both layouts, and so does the array path.
+     */
     @Test
     void unpackFromABufferMatchesTheArrayPath() {
         int steps = 4, batch = 3, channels = 6; // 2 directions of S = 3
+        int[] lengths = {4, 1, 0};
         // Small integers: exact in half, and so are their sums.
         float[] y = new float[steps * batch * channels];
         for (int i = 0; i < y.length; i++) y[i] = (i % 17) - 8;
@@ -127,8 +143,20 @@ class SequenceStagingTest {
         for (int i = 0; i < y.length; i++) yHalf[i] = Half.fromFloat(y[i]);
         for (Layout layout : Layout.values()) {
             for (boolean sum : new boolean[] {false, true}) {
-                SequenceStaging s = new SequenceStaging(steps, batch, new int[] {4, 1, 0}, true);
-                float[] expected = s.unpackY(y, layout, channels, sum);
+                SequenceStaging s = new SequenceStaging(steps, batch, lengths, true);
+                int outC = sum ? channels / 2 : channels;
+                // cuDNN's step t of sequence n is the caller's step len - 1 - t (reversed); steps past len stay 0.
+                float[] expected = new float[steps * batch * outC];
+                for (int n = 0; n < batch; n++) {
+                    for (int t = 0; t < lengths[n]; t++) {
+                        int target = lengths[n] - 1 - t;
+                        for (int c = 0; c < outC; c++) {
+                            int from = (t * batch + n) * channels + c;
+                            expected[(int) layout.offset(target, n, c, steps, batch, outC)] = sum ? y[from] + y[from + outC] : y[from];
+                        }
+                    }
+                }
+                assertArrayEquals(expected, s.unpackY(y, layout, channels, sum), layout + ", sum " + sum);
                 assertArrayEquals(expected, s.unpackY(FloatBuffer.wrap(y), layout, channels, sum), layout + ", sum " + sum);
                 assertArrayEquals(expected, s.unpackYHalf(ShortBuffer.wrap(yHalf), layout, channels, sum), layout + ", sum " + sum);
             }
