@@ -54,8 +54,8 @@ final class Bench {
             StringBuilder row = new StringBuilder();
             row.append(s[0]).append(" | ").append(s[1]).append(" | ").append(batch).append(" | ").append(steps).append(" | ").append(hidden);
             for (DataType dt : new DataType[] {DataType.F32, DataType.F16}) {
-                double[] pinned = medians(cudnn, (String) s[1], batch, steps, hidden, dt, null, warmUp, timed);
-                double[] pageable = medians(cudnn, (String) s[1], batch, steps, hidden, dt, "0", warmUp, timed);
+                double[] pinned = medians(cudnn, (String) s[1], batch, steps, hidden, dt, PinnedBuffer.limitBytes(null), warmUp, timed);
+                double[] pageable = medians(cudnn, (String) s[1], batch, steps, hidden, dt, 0, warmUp, timed);
                 row.append(" | ").append(String.format(Locale.ROOT, "%.0f", pinned[0]));
                 row.append(" | ").append(String.format(Locale.ROOT, "%.0f", pageable[0]));
                 row.append(" | ").append(Double.isNaN(pinned[1]) ? "-" : String.format(Locale.ROOT, "%.0f", pinned[1]));
@@ -69,10 +69,10 @@ final class Bench {
             + " | f16 host µs | f16 host pageable µs | f16 cuDNN µs";
 
     /**
-     * {host median, cuDNN median (NaN on the composed path)} in µs, prepared with {@code pinnedMiB} as
-     * {@link PinnedBuffer#LIMIT_PROPERTY} (null: the default).
+     * {host median, cuDNN median (NaN on the composed path)} in µs, prepared with a pinned staging limit of
+     * {@code pinnedLimit} bytes.
      */
-    private static double[] medians(CudnnBackend cudnn, String cell, int batch, int steps, int h, DataType dt, String pinnedMiB,
+    private static double[] medians(CudnnBackend cudnn, String cell, int batch, int steps, int h, DataType dt, long pinnedLimit,
                                     int warmUp, int timed) {
         Cell c;
         switch (cell) {
@@ -84,15 +84,7 @@ final class Bench {
         RnnSpec spec = RnnSpec.builder(c).inputSize(h).hiddenSize(h).dataType(dt).build();
         float[] x = GpuSelfCheck.uniform(new SplittableRandom(1), batch * steps * h);
         RnnInput in = RnnInput.of(x, steps, batch);
-        String before = System.getProperty(PinnedBuffer.LIMIT_PROPERTY);
-        PreparedRnn prepared;
-        try {
-            if (pinnedMiB == null) System.clearProperty(PinnedBuffer.LIMIT_PROPERTY); else System.setProperty(PinnedBuffer.LIMIT_PROPERTY, pinnedMiB);
-            prepared = cudnn.prepare(spec, RnnWeights.random(spec, 1)); // reads the property
-        } finally {
-            if (before == null) System.clearProperty(PinnedBuffer.LIMIT_PROPERTY); else System.setProperty(PinnedBuffer.LIMIT_PROPERTY, before);
-        }
-        try (PreparedRnn rnn = prepared) {
+        try (PreparedRnn rnn = cudnn.prepare(spec, RnnWeights.random(spec, 1), () -> pinnedLimit)) {
             for (int i = 0; i < warmUp; i++) rnn.forward(in);
             double[] host = new double[timed];
             for (int i = 0; i < host.length; i++) {

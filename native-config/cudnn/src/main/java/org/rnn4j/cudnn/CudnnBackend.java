@@ -1,5 +1,6 @@
 package org.rnn4j.cudnn;
 
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.rnn4j.Availability;
 import org.rnn4j.Backend;
@@ -70,18 +71,26 @@ public final class CudnnBackend implements Backend {
 
     @Override
     public PreparedRnn prepare(RnnSpec spec, RnnWeights weights) {
+        return prepare(spec, weights, () -> PinnedBuffer.limitBytes(System.getProperty(PinnedBuffer.LIMIT_PROPERTY)));
+    }
+
+    /**
+     * As {@link #prepare(RnnSpec, RnnWeights)}, with the pinned staging limit in bytes from {@code pinnedLimit}
+     * instead of the property ({@link Bench} times two limits in one JVM); read after the checks, before native work.
+     */
+    PreparedRnn prepare(RnnSpec spec, RnnWeights weights, LongSupplier pinnedLimit) {
         java.util.Objects.requireNonNull(spec, "spec");
         java.util.Objects.requireNonNull(weights, "weights");
         weights.requireCompatible(spec);
         Availability a = probe();
         if (!a.available()) throw new BackendUnavailableException("backend 'cudnn' is unavailable: " + a.reason());
         CudnnPlan plan = plan(spec);
-        long pinnedLimit = PinnedBuffer.limitBytes(System.getProperty(PinnedBuffer.LIMIT_PROPERTY));
+        long limit = pinnedLimit.getAsLong();
         // Non-finite weights on a plan whose native kernels may lose NaN: every call would need the NaN-exact path.
         if (plan.isNative() && !(plan.losesNaN() && NonFinite.any(weights))) {
-            return new CudnnPreparedRnn(spec, weights, plan, probed.device(), pinnedLimit);
+            return new CudnnPreparedRnn(spec, weights, plan, probed.device(), limit);
         }
-        return new ComposedPreparedRnn(NAME, spec, weights, new CudaDevice(probed.device(), spec, pinnedLimit));
+        return new ComposedPreparedRnn(NAME, spec, weights, new CudaDevice(probed.device(), spec, limit));
     }
 
     /**

@@ -35,13 +35,7 @@ public final class HostCudaRun {
         List<CaseGrid.Case> cases = new ArrayList<>(CaseGrid.f32());
         cases.addAll(CaseGrid.f16());
         for (CaseGrid.Case c : cases) {
-            check(c.name(), c.spec(), () -> {
-                RnnWeights w = RnnWeights.random(c.spec(), c.seed());
-                RnnInput in = c.input();
-                try (PreparedRnn p = cudnn.prepare(c.spec(), w)) {
-                    return compare(c.name(), c.spec(), w, in, p.forward(in), c.steps());
-                }
-            });
+            check(c.name(), c.spec(), () -> gridCase(cudnn, c));
         }
         for (RnnSpec spec : List.of(
                 RnnSpec.builder(Cell.lstm()).inputSize(5).hiddenSize(7).layers(2).direction(Direction.BIDIRECTIONAL_SUM).build(),
@@ -182,6 +176,15 @@ public final class HostCudaRun {
 
     interface Check { double run() throws Exception; }
 
+    /** One grid case prepared, run once and compared with the reference: the share of the tolerance used. */
+    private static double gridCase(CudnnBackend cudnn, CaseGrid.Case c) {
+        RnnWeights w = RnnWeights.random(c.spec(), c.seed());
+        RnnInput in = c.input();
+        try (PreparedRnn p = cudnn.prepare(c.spec(), w)) {
+            return compare(c.name(), c.spec(), w, in, p.forward(in), c.steps());
+        }
+    }
+
     /**
      * Every fourth case of the F32 and F16 grids planned on the native (or composed) path — every cell, direction,
      * layout and length pattern occurs — prepared with {@code -Drnn4j.cudnn.pinnedStagingMiB=0}.
@@ -193,11 +196,7 @@ public final class HostCudaRun {
             int seen = 0;
             for (CaseGrid.Case c : cases) {
                 if (CudnnBackend.plan(c.spec()).isNative() != nativePath || seen++ % 4 != 0) continue;
-                RnnWeights w = RnnWeights.random(c.spec(), c.seed());
-                RnnInput in = c.input();
-                try (PreparedRnn p = cudnn.prepare(c.spec(), w)) {
-                    worst = Math.max(worst, compare(c.name(), c.spec(), w, in, p.forward(in), c.steps()));
-                }
+                worst = Math.max(worst, gridCase(cudnn, c));
             }
             return worst;
         } finally {
