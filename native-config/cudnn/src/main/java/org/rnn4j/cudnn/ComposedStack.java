@@ -58,7 +58,8 @@ final class ComposedStack {
 
         float[] hx = batch.packStates(in.initialH(), ld, s);
         float[] cx = lstm ? batch.packStates(in.initialC(), ld, h) : null;
-        float[][] ys = new float[spec.direction().count()][];
+        // The last layer's Y as it comes back: one array per direction, or one for BIDIRECTIONAL_SUM (added on the device).
+        float[][] ys = new float[sum ? 1 : spec.direction().count()][];
         if (batch.maxLength() > 0) {
             float[] x = batch.packX(in.x(), in.layout(), spec.inputSize());
             if (spec.dataType() == DataType.F16) {
@@ -70,7 +71,14 @@ final class ComposedStack {
             Ref[] last = run.layers(x, hx, cx);
             // Downloads are queued behind the compute; one wait for all of them.
             if (wantY) {
-                for (int d = 0; d < ys.length; d++) ops.download(last[d], ys[d] = new float[batch.maxLength() * n * s]);
+                int rows = batch.maxLength() * n;
+                Ref[] parts = last;
+                if (sum) {
+                    Ref summed = ops.scratch("y-sum", (long) rows * s).at(0);
+                    ops.launch(Kernel.SUM_DIRECTIONS, (long) rows * s, last[0], last[1], s, summed, rows, s);
+                    parts = new Ref[] {summed};
+                }
+                for (int d = 0; d < ys.length; d++) ops.download(parts[d], ys[d] = new float[rows * s]);
             }
             if (wantH) ops.download(run.hState, hx);
             if (wantC) ops.download(run.cState, cx);
@@ -79,7 +87,7 @@ final class ComposedStack {
             for (int d = 0; d < ys.length; d++) ys[d] = new float[0];
         }
         // Every length 0: no step ran, Y is zero and the final states are the initial ones (hx, cx as packed).
-        float[] y = wantY ? batch.unpackY(ys, in.layout(), s, sum) : null;
+        float[] y = wantY ? batch.unpackY(ys, in.layout(), s) : null;
         float[] hOut = wantH ? batch.unpackStates(hx, ld, s) : null;
         float[] cOut = wantC ? batch.unpackStates(cx, ld, h) : null;
         if (spec.dataType() == DataType.F16) {

@@ -25,19 +25,23 @@ final class CudaDevice implements GpuDevice {
         this.index = index;
         this.spec = spec;
         this.pinnedLimit = pinnedLimit;
-        requireLibraries(spec);
+        requireLibraries(spec, "it needs the composed GPU path", cublas.class, nvrtc.class);
         bind();
         this.kernels = new CudaKernels(index, spec);
     }
 
-    /** cuBLAS and NVRTC are needed only here (the native path is cuDNN alone): say which one is missing. */
-    private static void requireLibraries(RnnSpec spec) {
-        for (Class<?> library : new Class<?>[] {cublas.class, nvrtc.class}) {
+    /**
+     * cuBLAS and NVRTC are needed only for kernels of rnn4j's own (the composed path, and a native
+     * BIDIRECTIONAL_SUM's direction sum; the rest of the native path is cuDNN alone): says which one is missing, and
+     * {@code why} it was needed.
+     */
+    static void requireLibraries(RnnSpec spec, String why, Class<?>... libraries) {
+        for (Class<?> library : libraries) {
             try {
                 Loader.load(library);
             } catch (Throwable e) {
                 throw new BackendUnavailableException("backend 'cudnn' cannot run " + spec.caseName()
-                        + ": it needs the composed GPU path, and " + library.getSimpleName() + " is not loadable (" + e
+                        + ": " + why + ", and " + library.getSimpleName() + " is not loadable (" + e
                         + "); install the CUDA " + ProbeFacts.CUDA_MAJOR + " runtime libraries (cuBLAS, NVRTC) "
                         + ProbeFacts.INSTALL_HINT);
             }

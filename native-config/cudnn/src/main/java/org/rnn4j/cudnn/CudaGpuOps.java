@@ -28,8 +28,6 @@ import org.rnn4j.RnnSpec;
  * stream and frees everything, once.
  */
 final class CudaGpuOps implements GpuOps {
-    private static final int BLOCK = 256;
-
     private final RnnSpec spec;
     private final CudaKernels kernels;
     private final cublasContext blas = new cublasContext();
@@ -170,33 +168,7 @@ final class CudaGpuOps implements GpuOps {
 
     @Override
     public void launch(Kernel kernel, long threads, Object... args) {
-        if (threads == 0) return;
-        long blocks = (threads + BLOCK - 1) / BLOCK;
-        try (PointerScope scope = new PointerScope()) {
-            CudaErrors.driver(cudart.cuLaunchKernel(kernels.function(kernel), (int) blocks, 1, 1, BLOCK, 1, 1, 0,
-                    stream, kernelParams(kernel, args, r -> address(r).address()), null),
-                    "cuLaunchKernel(" + kernel.entry + ", " + threads + " threads)", spec);
-        }
-    }
-
-    /**
-     * cuLaunchKernel's {@code kernelParams}: an array of pointers, each to a host copy of one argument's value (the
-     * values are copied at launch): 8-byte device addresses for pointers (0 for NULL), 4-byte int and float. Call
-     * inside a {@link PointerScope}, which frees the holders.
-     */
-    static PointerPointer<Pointer> kernelParams(Kernel kernel, Object[] args, java.util.function.ToLongFunction<Ref> address) {
-        PointerPointer<Pointer> params = new PointerPointer<>(args.length);
-        for (int i = 0; i < args.length; i++) {
-            Object a = args[i];
-            Pointer value;
-            if (a == null) value = new LongPointer(1).put(0L);
-            else if (a instanceof Ref) value = new LongPointer(1).put(address.applyAsLong((Ref) a));
-            else if (a instanceof Integer) value = new IntPointer(1).put((Integer) a);
-            else if (a instanceof Float) value = new FloatPointer(1).put((Float) a);
-            else throw new IllegalArgumentException(kernel + ": argument of type " + a.getClass().getName());
-            params.put(i, value);
-        }
-        return params;
+        kernels.launch(kernel, stream, threads, spec, r -> address(r).address(), args);
     }
 
     /**
@@ -237,8 +209,13 @@ final class CudaGpuOps implements GpuOps {
 
     /** A pointer {@code elements} 4-byte elements past {@code base}, with position 0 (so no call adds it again). */
     static Pointer elementAt(Pointer base, long elements) {
+        return byteAt(base, 4 * elements);
+    }
+
+    /** A pointer {@code bytes} past {@code base}, with position 0 (so no call adds it again). */
+    static Pointer byteAt(Pointer base, long bytes) {
         // getPointer(Pointer.class, i) is a new Pointer at address + i·sizeof(Pointer) = address + i bytes.
-        return new Pointer(base).getPointer(Pointer.class, 4 * elements);
+        return new Pointer(base).getPointer(Pointer.class, bytes);
     }
 
     @Override

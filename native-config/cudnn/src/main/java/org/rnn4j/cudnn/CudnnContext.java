@@ -23,6 +23,8 @@ final class CudnnContext implements AutoCloseable {
     final cudnnTensorStruct cDesc = new cudnnTensorStruct();
     final DeviceBuffer x = new DeviceBuffer("x");
     final DeviceBuffer y = new DeviceBuffer("y");
+    /** BIDIRECTIONAL_SUM: y's two directions added on the device, {@code [maxT, N, S]}. */
+    final DeviceBuffer ySum = new DeviceBuffer("y (directions summed)");
     final DeviceBuffer hx = new DeviceBuffer("hx");
     final DeviceBuffer cx = new DeviceBuffer("cx");
     final DeviceBuffer hy = new DeviceBuffer("hy");
@@ -103,7 +105,7 @@ final class CudnnContext implements AutoCloseable {
         if (created >= 1) cudart.cudaSetDevice(device);
         // Pending work on our stream must finish before its buffers go.
         if (created >= 2) cudart.cudaStreamSynchronize(stream);
-        for (DeviceBuffer b : new DeviceBuffer[] {x, y, hx, cx, hy, cy, seqLengths, workSpace}) b.close();
+        for (DeviceBuffer b : new DeviceBuffer[] {x, y, ySum, hx, cx, hy, cy, seqLengths, workSpace}) b.close();
         xHost.close();
         yHost.close();
         if (timer != null) timer.close();

@@ -11,8 +11,8 @@ import org.rnn4j.RnnSpec;
 
 /**
  * How a spec maps onto cuDNN's v8 RNN API: the arguments of {@code cudnnSetRNNDescriptor_v8} and the rnn4j-side
- * work around the one {@code cudnnRNNForward} call (reverse per length, add the bidirectional halves, duplicated
- * input columns, CIFG negation). Pure Java, no native calls; immutable and thread-safe.
+ * work around the one {@code cudnnRNNForward} call (reverse per length while staging, the bidirectional halves added
+ * by a kernel on the device, duplicated input columns, CIFG negation). Pure Java, no native calls; immutable and thread-safe.
  *
  * <p>cuDNN enum values are spelled out here (they are stable C enums of cudnn_adv.h / cudnn_ops.h, checked against
  * the constants of {@code org.bytedeco.cuda.global.cudnn} by {@code CudnnPlanTest}) so this class loads without

@@ -1,8 +1,10 @@
 package org.rnn4j.cudnn;
 
 import java.nio.ByteBuffer;
+import java.util.EnumSet;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.cuda.global.cudnn;
+import org.bytedeco.cuda.global.nvrtc;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Pointer;
@@ -21,15 +23,19 @@ import org.rnn4j.spi.AbstractPreparedRnn;
  * A spec whose whole layer stack is one {@code cudnnRNNForward} call (the native path of {@link CudnnPlan}).
  * {@code forward} may run on many threads at once: each call takes a {@link CudnnContext} (own handle, stream,
  * RNN descriptor, descriptors and buffers) from a pool that grows to the peak concurrency; only the weight space is
- * shared, read-only. A call with NaN or ±Inf in its data on a plan whose kernels may lose NaN
- * ({@link CudnnPlan#losesNaN}) runs on a composed twin instead, built on the first such call. {@code close()}
- * (idempotent, waits for calls) frees all device memory and handles, the twin's included.
+ * shared, read-only. BIDIRECTIONAL_SUM adds cuDNN's two directions on the device with an NVRTC kernel
+ * ({@link GpuOps.Kernel#SUM_DIRECTIONS}), so only the sum comes back to the host. A call with NaN or ±Inf in its
+ * data on a plan whose kernels may lose NaN ({@link CudnnPlan#losesNaN}) runs on a composed twin instead, built on
+ * the first such call. {@code close()} (idempotent, waits for calls) frees all device memory and handles, the
+ * kernels' and the twin's included.
  */
 final class CudnnPreparedRnn extends AbstractPreparedRnn {
     private final CudnnPlan plan;
     private final int device;
     private final CudnnStack stack;
     private final ContextPool<CudnnContext> pool;
+    /** BIDIRECTIONAL_SUM plans only: the direction-sum kernels, loaded on our device at prepare; else null. */
+    private final CudaKernels sumKernels;
     /** x and y copies up to this many bytes are staged in each context's pinned buffers. */
     private final long pinnedLimit;
     /** The weights, kept only where calls with non-finite data must run on the NaN-exact composed path. */
@@ -50,6 +56,7 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
         // Each context configures its own RNN descriptor from the plan; all but the first check that it sizes the
         // weight space as the first one did, through which the weights were laid out.
         this.pool = new ContextPool<>(() -> new CudnnContext(device, spec, plan, stack.weightSpaceBytes));
+        CudaKernels kernels = null;
         try {
             CudnnContext first = pool.take();
             try {
@@ -57,10 +64,17 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
             } finally {
                 pool.give(first);
             }
+            if (plan.sumHalves()) {
+                CudaDevice.requireLibraries(spec, "BIDIRECTIONAL_SUM adds the two directions with a kernel compiled by NVRTC",
+                        nvrtc.class);
+                // The context made our device current on this thread.
+                kernels = new CudaKernels(device, spec, EnumSet.of(GpuOps.Kernel.SUM_DIRECTIONS, GpuOps.Kernel.SUM_DIRECTIONS_HALF));
+            }
         } catch (RuntimeException | Error e) {
             release();
             throw e;
         }
+        this.sumKernels = kernels;
     }
 
     /**
@@ -105,6 +119,7 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
         int h = plan.hiddenSize();
         int ld = plan.numLayers() * plan.cudnnDirections();
         int yChannels = plan.cudnnOutputSize();
+        int outChannels = plan.sumHalves() ? s : yChannels; // Y's channels: cuDNN's y, or its two directions added
         int eb = stack.elementBytes();
         boolean lstm = plan.cellMode() == CudnnPlan.CUDNN_LSTM;
         boolean wantY = in.wants(OutputKind.Y, spec);
@@ -134,6 +149,7 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
         }
         long xBytes = (long) maxT * n * plan.inputSize() * eb;
         long yBytes = (long) maxT * n * yChannels * eb;
+        long outBytes = (long) maxT * n * outChannels * eb;
         long hBytes = (long) ld * n * s * eb;
         long cBytes = (long) ld * n * h * eb;
         Pointer x = ctx.x.ensure(xBytes, spec);
@@ -168,10 +184,17 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
                 ctx.cDesc, cx, cy, stack.weightSpaceBytes, stack.weightSpace.address(), work, ws, 0, null),
                 "cudnnRNNForward", spec);
         if (timer != null) timer.end(ctx.stream, spec);
+        Pointer out = y;
+        if (wantY && plan.sumHalves()) {
+            // Both halves of y's rows [maxT·N, 2·S] (padding rows are 0 in both: cuDNN's paddingFill) into [maxT·N, S].
+            out = ctx.ySum.ensure(outBytes, spec);
+            sumKernels.launch(eb == 4 ? GpuOps.Kernel.SUM_DIRECTIONS : GpuOps.Kernel.SUM_DIRECTIONS_HALF, ctx.stream,
+                    (long) maxT * n * s, spec, null, y, CudaGpuOps.byteAt(y, (long) s * eb), yChannels, out, maxT * n, s);
+        }
 
-        ByteBuffer yStage = wantY && yBytes <= pinnedLimit ? ctx.yHost.ensure(yBytes) : null;
-        if (yStage != null) copyToHost(ctx, ctx.yHost.address(), y, yBytes, "y");
-        Pointer yHost = wantY && yStage == null ? download(ctx, y, yBytes, eb, "y") : null;
+        ByteBuffer yStage = wantY && outBytes <= pinnedLimit ? ctx.yHost.ensure(outBytes) : null;
+        if (yStage != null) copyToHost(ctx, ctx.yHost.address(), out, outBytes, "y");
+        Pointer yHost = wantY && yStage == null ? download(ctx, out, outBytes, eb, "y") : null;
         Pointer hHost = wantH ? download(ctx, hy, hBytes, eb, "hy") : null;
         Pointer cHost = wantC ? download(ctx, cy, cBytes, eb, "cy") : null;
         CudaErrors.cuda(cudart.cudaStreamSynchronize(ctx.stream), "cudaStreamSynchronize (forward)", spec);
@@ -179,9 +202,9 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
 
         // Only now, after every native call succeeded, are the caller's results built.
         float[] yOut = !wantY ? null
-                : yStage == null ? staging.unpackY(floats(yHost, maxT * n * yChannels, eb), in.layout(), yChannels, plan.sumHalves())
-                : eb == 4 ? staging.unpackY(yStage.asFloatBuffer(), in.layout(), yChannels, plan.sumHalves())
-                : staging.unpackYHalf(yStage.asShortBuffer(), in.layout(), yChannels, plan.sumHalves());
+                : yStage == null ? staging.unpackY(floats(yHost, maxT * n * outChannels, eb), in.layout(), outChannels)
+                : eb == 4 ? staging.unpackY(yStage.asFloatBuffer(), in.layout(), outChannels)
+                : staging.unpackYHalf(yStage.asShortBuffer(), in.layout(), outChannels);
         float[] hOut = wantH ? floats(hHost, ld * n * s, eb) : null;
         float[] cOut = wantC ? floats(cHost, ld * n * h, eb) : null;
         if (hOut != null) staging.restoreZeroLengthStates(hOut, in.initialH(), ld, s);
@@ -241,7 +264,8 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
                 if (nanExact != null) nanExact.close();
             }
         } finally {
-            pool.closeAll();
+            pool.closeAll(); // waits for each context's stream: no kernel of ours is still queued after this
+            if (sumKernels != null) sumKernels.close();
             stack.close();
         }
     }

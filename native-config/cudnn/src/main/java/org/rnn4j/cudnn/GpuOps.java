@@ -28,13 +28,19 @@ interface GpuOps extends AutoCloseable {
         Ref plus(long elements) { return new Ref(buffer, offset + elements); }
     }
 
-    /** The composed path's kernels: file and entry point in {@code org/rnn4j/cudnn/kernels/}. */
+    /**
+     * The GPU path's kernels (the composed path's, and the sum of BIDIRECTIONAL_SUM's two directions, which the
+     * native path launches too): file and entry point in {@code org/rnn4j/cudnn/kernels/}.
+     */
     enum Kernel {
         RNN_STEP("rnn_step.cu", "rnn4j_rnn_step"),
         LSTM_STEP("lstm_step.cu", "rnn4j_lstm_step"),
         GRU_RESET("gru_step.cu", "rnn4j_gru_reset"),
         GRU_STEP("gru_step.cu", "rnn4j_gru_step"),
-        REVERSE_SEQUENCES("reverse_sequences.cu", "rnn4j_reverse_sequences");
+        REVERSE_SEQUENCES("reverse_sequences.cu", "rnn4j_reverse_sequences"),
+        SUM_DIRECTIONS("sum_directions.cu", "rnn4j_sum_directions"),
+        /** The native path's F16 y (IEEE halves); the composed path's buffers are float. */
+        SUM_DIRECTIONS_HALF("sum_directions.cu", "rnn4j_sum_directions_half");
 
         final String file;
         final String entry;

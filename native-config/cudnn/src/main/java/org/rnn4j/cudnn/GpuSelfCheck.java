@@ -104,6 +104,9 @@ public final class GpuSelfCheck {
         list.add(new Case(RnnSpec.builder(Cell.lstm().withCoupling(Cell.Coupling.FORGET_FROM_INPUT)).inputSize(4).hiddenSize(6).build(), 5, 2, null, Layout.TIME_MAJOR));
         list.add(new Case(RnnSpec.builder(Cell.lstm().withCoupling(Cell.Coupling.INPUT_FROM_FORGET)).inputSize(4).hiddenSize(6).build(), 5, 2, null, Layout.TIME_MAJOR));
         list.add(new Case(RnnSpec.builder(Cell.lstm()).inputSize(64).hiddenSize(64).dataType(DataType.F16).build(), 8, 4, null, Layout.TIME_MAJOR));
+        // F16 bidirectional-sum: the half variant of the direction-sum kernel (its PTX cvt instructions run only here).
+        list.add(new Case(RnnSpec.builder(Cell.gru(Cell.ResetMode.LINEAR_BEFORE_RESET)).inputSize(32).hiddenSize(32)
+                .direction(Direction.BIDIRECTIONAL_SUM).dataType(DataType.F16).build(), 6, 4, new int[] {6, 0, 3, 1}, Layout.BATCH_MAJOR));
         list.add(new Case(RnnSpec.builder(Cell.lstm()).inputSize(5).hiddenSize(7).build(), 4, 2, new int[] {0, 0}, Layout.TIME_MAJOR));
         // The composed path (cuBLAS + NVRTC kernels): one case per feature cuDNN lacks, and a zero-length batch.
         list.add(new Case(RnnSpec.builder(Cell.lstm().withAllPeepholes()).inputSize(13).hiddenSize(17).layers(2)

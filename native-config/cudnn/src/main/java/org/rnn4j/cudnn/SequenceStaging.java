@@ -19,10 +19,11 @@ import org.rnn4j.Layout;
  *   <li>REVERSE: each sequence is read backwards within its own length (step t ← step len−1−t) before a forward
  *       cuDNN run, and Y is mirrored back the same way. Stacked REVERSE layers need this only once, at the stack's
  *       input and output: a reverse layer over a mirrored sequence is the forward layer, layer after layer;</li>
- *   <li>BIDIRECTIONAL_SUM: cuDNN returns {@code [h_fwd, h_bwd]} per step; Y gets their sum;</li>
  *   <li>the caller's layout (time- or batch-major) and steps past each length (zero in Y).</li>
  * </ul>
- * The copy to and from the device happens anyway, so these rewrites cost no extra pass over the data.
+ * These are index permutations of the copy between the caller's arrays and the staging buffers, which happens
+ * anyway: no extra pass over the data and no arithmetic on the host. (BIDIRECTIONAL_SUM's addition runs on the
+ * device, {@link GpuOps.Kernel#SUM_DIRECTIONS}.)
  */
 final class SequenceStaging {
     private final int steps;
@@ -112,49 +113,37 @@ final class SequenceStaging {
     }
 
     /**
-     * cuDNN y {@code [maxLength, N, D·S]} → rnn4j Y in {@code layout}, {@code [T, N, outputSize]} or
-     * {@code [N, T, outputSize]}. {@code sumHalves}: outputSize = S and Y = first half + second half.
+     * The device's y {@code [maxLength, N, channels]} (cuDNN's, or its directions added) → rnn4j Y in
+     * {@code layout}, {@code [T, N, channels]} or {@code [N, T, channels]}.
      */
-    float[] unpackY(float[] y, Layout layout, int cudnnChannels, boolean sumHalves) {
-        return unpackY(FloatBuffer.wrap(y), layout, cudnnChannels, sumHalves);
+    float[] unpackY(float[] y, Layout layout, int channels) {
+        return unpackY(FloatBuffer.wrap(y), layout, channels);
     }
 
-    /** As {@link #unpackY(float[], Layout, int, boolean)}, from {@code y} (absolute indices from 0). */
-    float[] unpackY(FloatBuffer y, Layout layout, int cudnnChannels, boolean sumHalves) {
-        int outC = sumHalves ? cudnnChannels / 2 : cudnnChannels;
-        float[] out = new float[steps * batch * outC];
-        unpack(layout, cudnnChannels, sumHalves, (from, to) -> {
-            if (sumHalves) {
-                for (int c = 0; c < outC; c++) out[to + c] = y.get(from + c) + y.get(from + outC + c);
-            } else {
-                y.get(from, out, to, outC);
-            }
+    /** As {@link #unpackY(float[], Layout, int)}, from {@code y} (absolute indices from 0). */
+    float[] unpackY(FloatBuffer y, Layout layout, int channels) {
+        float[] out = new float[steps * batch * channels];
+        unpack(layout, channels, (from, to) -> y.get(from, out, to, channels));
+        return out;
+    }
+
+    /** As {@link #unpackY(FloatBuffer, Layout, int)}, from IEEE halves. */
+    float[] unpackYHalf(ShortBuffer y, Layout layout, int channels) {
+        float[] out = new float[steps * batch * channels];
+        unpack(layout, channels, (from, to) -> {
+            for (int c = 0; c < channels; c++) out[to + c] = Half.toFloat(y.get(from + c));
         });
         return out;
     }
 
-    /** As {@link #unpackY(FloatBuffer, Layout, int, boolean)}, from IEEE halves. */
-    float[] unpackYHalf(ShortBuffer y, Layout layout, int cudnnChannels, boolean sumHalves) {
-        int outC = sumHalves ? cudnnChannels / 2 : cudnnChannels;
-        float[] out = new float[steps * batch * outC];
-        unpack(layout, cudnnChannels, sumHalves, (from, to) -> {
-            for (int c = 0; c < outC; c++) {
-                float v = Half.toFloat(y.get(from + c));
-                out[to + c] = sumHalves ? v + Half.toFloat(y.get(from + outC + c)) : v;
-            }
-        });
-        return out;
-    }
-
-    /** A row of cuDNN's y (element {@code from}) goes to rnn4j's Y at element {@code to}. */
+    /** A row of the device's y (element {@code from}) goes to rnn4j's Y at element {@code to}. */
     private interface RowOut { void copy(int from, int to); }
 
     /** Only the steps within each length: the rest of Y stays zero, whatever cuDNN computed there. */
-    private void unpack(Layout layout, int cudnnChannels, boolean sumHalves, RowOut copy) {
-        int outC = sumHalves ? cudnnChannels / 2 : cudnnChannels;
+    private void unpack(Layout layout, int channels, RowOut copy) {
         for (int n = 0; n < batch; n++) {
             for (int t = 0; t < lengths[n]; t++) {
-                copy.copy((t * batch + n) * cudnnChannels, (int) layout.offset(sourceStep(n, t), n, 0, steps, batch, outC));
+                copy.copy((t * batch + n) * channels, (int) layout.offset(sourceStep(n, t), n, 0, steps, batch, channels));
             }
         }
     }

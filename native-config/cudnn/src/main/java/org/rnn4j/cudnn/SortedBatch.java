@@ -80,25 +80,18 @@ final class SortedBatch {
     }
 
     /**
-     * The last layer's outputs, one {@code [maxLength, N, S]} array per direction in sorted order → Y in
-     * {@code layout}: the directions side by side ({@code sum == false}, outputSize D·S) or added (outputSize S).
-     * Steps past a sequence's length stay zero.
+     * The last layer's outputs, {@code [maxLength, N, S]} arrays in sorted order (one per direction, or one holding
+     * BIDIRECTIONAL_SUM's sum) → Y in {@code layout}, the arrays side by side (outputSize = parts · S). Steps past a
+     * sequence's length stay zero.
      */
-    float[] unpackY(float[][] perDirection, Layout layout, int stateSize, boolean sum) {
-        int outC = sum ? stateSize : perDirection.length * stateSize;
+    float[] unpackY(float[][] parts, Layout layout, int stateSize) {
+        int outC = parts.length * stateSize;
         float[] out = new float[steps * batch * outC];
         for (int j = 0; j < batch; j++) {
             for (int t = 0; t < lengths[j]; t++) {
                 int to = (int) layout.offset(t, order[j], 0, steps, batch, outC);
                 int from = (t * batch + j) * stateSize;
-                for (int d = 0; d < perDirection.length; d++) {
-                    float[] y = perDirection[d];
-                    if (sum) {
-                        for (int c = 0; c < stateSize; c++) out[to + c] += y[from + c];
-                    } else {
-                        System.arraycopy(y, from, out, to + d * stateSize, stateSize);
-                    }
-                }
+                for (int d = 0; d < parts.length; d++) System.arraycopy(parts[d], from, out, to + d * stateSize, stateSize);
             }
         }
         return out;

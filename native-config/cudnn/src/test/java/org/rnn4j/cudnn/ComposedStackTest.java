@@ -180,7 +180,8 @@ class ComposedStackTest {
     @Test
     void eachStepIsOneRecurrentGemmAndOneKernel() {
         // LSTM, 2 layers × 2 directions, 6 steps: per direction 1 input GEMM (2 on layer 1: one per previous
-        // direction), 6 recurrent GEMMs, 6 step kernels; each backward direction adds 2 mirror kernels.
+        // direction), 6 recurrent GEMMs, 6 step kernels; each backward direction adds 2 mirror kernels; the last
+        // layer's two directions are added by one more (only the sum is downloaded).
         RnnSpec spec = RnnSpec.builder(Cell.lstm()).inputSize(4).hiddenSize(6).layers(2)
                 .direction(Direction.BIDIRECTIONAL_SUM).build();
         RnnWeights w = RnnWeights.random(spec, 1);
@@ -192,7 +193,9 @@ class ComposedStackTest {
                 stack.release(device);
             }
             assertEquals(2 * 1 + 2 * 2 + 4 * 6, gpu.gemms(), "GEMMs");
-            assertEquals(4 * 6 + 2 * 2, gpu.launches(), "kernel launches");
+            assertEquals(4 * 6 + 2 * 2 + 1, gpu.launches(), "kernel launches");
+            // Y as [6 steps, 2, S = 6] once (not per direction), then final h and c [4, 2, 6] each.
+            assertEquals(6 * 2 * 6 + 2 * 4 * 2 * 6, gpu.downloaded(), "floats downloaded");
         }
     }
 

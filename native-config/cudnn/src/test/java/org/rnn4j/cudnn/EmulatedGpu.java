@@ -41,6 +41,7 @@ final class EmulatedGpu implements GpuOps {
     private final Map<String, Buf> scratch = new HashMap<>();
     private int launches;
     private int gemms;
+    private long downloaded;
     private int closes;
 
     private record Buf(int id, long count) implements Buffer {}
@@ -59,6 +60,9 @@ final class EmulatedGpu implements GpuOps {
     int launches() { return launches; }
 
     int gemms() { return gemms; }
+
+    /** Floats copied to the host so far. */
+    long downloaded() { return downloaded; }
 
     @Override
     public Buffer scratch(String slot, long count) {
@@ -93,6 +97,7 @@ final class EmulatedGpu implements GpuOps {
 
     @Override
     public void download(Ref src, float[] dst) {
+        downloaded += dst.length;
         synchronized (EmulatedGpu.class) {
             new Request(5).i32(id(src)).i64(src.offset()).i64(dst.length).send();
             try {

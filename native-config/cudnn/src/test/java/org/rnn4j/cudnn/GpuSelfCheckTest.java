@@ -28,11 +28,11 @@ class GpuSelfCheckTest {
             composed += plan.composedFeatures();
             assertTrue(names.add(c.name), "duplicate case " + c.name);
         }
-        assertEquals(11, nativeCases);
+        assertEquals(12, nativeCases);
         for (String feature : new String[] {"peephole", "reset-before", "clip", "activations", "projection P=9 >= H=7"}) {
             assertTrue(composed.contains(feature), "no composed self-check case for " + feature + ": " + composed);
         }
-        assertEquals(19, names.size());
+        assertEquals(20, names.size());
     }
 
     /** gpu-compare.py finds Bench's table by its header line, so the two must not drift apart. */

@@ -52,28 +52,21 @@ class SequenceStagingTest {
         assertArrayEquals(new float[] {20, 11, 10, 1, 0, 0}, s.packX(FloatBuffer.wrap(X_TNC), Layout.TIME_MAJOR, 1));
         // cuDNN's y in its (reversed) order goes back to the original steps; steps past the length stay zero.
         float[] y = {100, 101, 110, 111, 120, 999};
-        assertArrayEquals(new float[] {120, 111, 110, 101, 100, 0}, s.unpackY(y, Layout.TIME_MAJOR, 1, false));
+        assertArrayEquals(new float[] {120, 111, 110, 101, 100, 0}, s.unpackY(y, Layout.TIME_MAJOR, 1));
     }
 
     @Test
     void unpackZeroesStepsPastEachLengthEvenIfCudnnWroteThere() {
         SequenceStaging s = new SequenceStaging(3, 2, new int[] {1, 0}, false);
         float[] y = {5, 7}; // maxLength 1: cuDNN computed one step for both, the zero-length one is discarded
-        assertArrayEquals(new float[] {5, 0, 0, 0, 0, 0}, s.unpackY(y, Layout.TIME_MAJOR, 1, false));
+        assertArrayEquals(new float[] {5, 0, 0, 0, 0, 0}, s.unpackY(y, Layout.TIME_MAJOR, 1));
     }
 
     @Test
     void unpackWritesBatchMajorAndConcatChannels() {
         SequenceStaging s = new SequenceStaging(2, 2, null, false);
         float[] y = {1, 2, 3, 4, 5, 6, 7, 8}; // [T=2, N=2, C=2]
-        assertArrayEquals(new float[] {1, 2, 5, 6, 3, 4, 7, 8}, s.unpackY(y, Layout.BATCH_MAJOR, 2, false));
-    }
-
-    @Test
-    void sumAddsTheForwardAndBackwardHalves() {
-        SequenceStaging s = new SequenceStaging(1, 2, null, false);
-        float[] y = {1, 2, 10, 20, 3, 4, 30, 40}; // [T=1, N=2, 2·S=4]
-        assertArrayEquals(new float[] {11, 22, 33, 44}, s.unpackY(y, Layout.TIME_MAJOR, 4, true));
+        assertArrayEquals(new float[] {1, 2, 5, 6, 3, 4, 7, 8}, s.unpackY(y, Layout.BATCH_MAJOR, 2));
     }
 
     @Test
@@ -130,36 +123,32 @@ class SequenceStagingTest {
 
     /**
      * Unpacking from a buffer (f32 or f16) gives the values of a plain element-by-element unpacking written out here,
-     * for concat and sum, in both layouts, and so does the array path.
+     * in both layouts, and so does the array path.
      */
     @Test
     void unpackFromABufferMatchesTheArrayPath() {
-        int steps = 4, batch = 3, channels = 6; // 2 directions of S = 3
+        int steps = 4, batch = 3, channels = 6;
         int[] lengths = {4, 1, 0};
-        // Small integers: exact in half, and so are their sums.
+        // Small integers: exact in half.
         float[] y = new float[steps * batch * channels];
         for (int i = 0; i < y.length; i++) y[i] = (i % 17) - 8;
         short[] yHalf = new short[y.length];
         for (int i = 0; i < y.length; i++) yHalf[i] = Half.fromFloat(y[i]);
         for (Layout layout : Layout.values()) {
-            for (boolean sum : new boolean[] {false, true}) {
-                SequenceStaging s = new SequenceStaging(steps, batch, lengths, true);
-                int outC = sum ? channels / 2 : channels;
-                // cuDNN's step t of sequence n is the caller's step len - 1 - t (reversed); steps past len stay 0.
-                float[] expected = new float[steps * batch * outC];
-                for (int n = 0; n < batch; n++) {
-                    for (int t = 0; t < lengths[n]; t++) {
-                        int target = lengths[n] - 1 - t;
-                        for (int c = 0; c < outC; c++) {
-                            int from = (t * batch + n) * channels + c;
-                            expected[(int) layout.offset(target, n, c, steps, batch, outC)] = sum ? y[from] + y[from + outC] : y[from];
-                        }
+            SequenceStaging s = new SequenceStaging(steps, batch, lengths, true);
+            // cuDNN's step t of sequence n is the caller's step len - 1 - t (reversed); steps past len stay 0.
+            float[] expected = new float[steps * batch * channels];
+            for (int n = 0; n < batch; n++) {
+                for (int t = 0; t < lengths[n]; t++) {
+                    int target = lengths[n] - 1 - t;
+                    for (int c = 0; c < channels; c++) {
+                        expected[(int) layout.offset(target, n, c, steps, batch, channels)] = y[(t * batch + n) * channels + c];
                     }
                 }
-                assertArrayEquals(expected, s.unpackY(y, layout, channels, sum), layout + ", sum " + sum);
-                assertArrayEquals(expected, s.unpackY(FloatBuffer.wrap(y), layout, channels, sum), layout + ", sum " + sum);
-                assertArrayEquals(expected, s.unpackYHalf(ShortBuffer.wrap(yHalf), layout, channels, sum), layout + ", sum " + sum);
             }
+            assertArrayEquals(expected, s.unpackY(y, layout, channels), layout.toString());
+            assertArrayEquals(expected, s.unpackY(FloatBuffer.wrap(y), layout, channels), layout.toString());
+            assertArrayEquals(expected, s.unpackYHalf(ShortBuffer.wrap(yHalf), layout, channels), layout.toString());
         }
     }
 

@@ -47,11 +47,11 @@ public final class StagingHostBench {
             try (FloatPointer xHost = new FloatPointer(s.packX(x, layout, inputSize)); FloatPointer yHost = new FloatPointer(count)) {
                 float[] y = new float[count];
                 yHost.get(y);
-                sink += s.unpackY(y, layout, inputSize, false)[count - 1] + xHost.get(0);
+                sink += s.unpackY(y, layout, inputSize)[count - 1] + xHost.get(0);
             }
             long t1 = System.nanoTime();
             s.packX(x, layout, inputSize, xKept.asFloatBuffer());
-            sink += s.unpackY(yKept.asFloatBuffer(), layout, inputSize, false)[count - 1];
+            sink += s.unpackY(yKept.asFloatBuffer(), layout, inputSize)[count - 1];
             long t2 = System.nanoTime();
             pageable[r] = (t1 - t0) / 1e6;
             kept[r] = (t2 - t1) / 1e6;

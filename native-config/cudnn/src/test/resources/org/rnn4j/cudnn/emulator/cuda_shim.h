@@ -12,6 +12,22 @@ static rnn4j_uint3 threadIdx, blockIdx, blockDim;
 #define __device__
 #define __forceinline__ inline
 
+// The kernels' half conversions are PTX cvt instructions on the device; here the compiler's IEEE binary16 type
+// (GCC 12+), rounding to nearest even as cvt.rn.f16.f32 does.
+#define RNN4J_HOST_BUILD 1
+#include <cstring>
+inline float rnn4j_half_to_float(unsigned short h) {
+    _Float16 v;
+    std::memcpy(&v, &h, sizeof v);
+    return (float) v;
+}
+inline unsigned short rnn4j_float_to_half(float f) {
+    _Float16 v = (_Float16) f;
+    unsigned short h;
+    std::memcpy(&h, &v, sizeof h);
+    return h;
+}
+
 /**
  * One 1-D launch of `threads` threads in blocks of 256 (rnn4j's launch shape): sets the coordinates and calls
  * `body` per thread, highest thread first, so a kernel that reads another thread's output would not pass.

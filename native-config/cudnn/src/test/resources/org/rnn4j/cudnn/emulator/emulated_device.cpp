@@ -47,6 +47,10 @@ void check(const Buffer& b, int64_t off, int64_t n, const char* what) {
 struct Arg { char tag; int32_t id; int64_t off; int32_t iv; float fv; };
 
 template <class T> struct From;
+// Half data is the native path's alone (the host CUDA stand-in runs it): the composed path's buffers hold floats and ints.
+template <class T> struct From<T*> {
+    static T* get(const Arg&) { throw std::runtime_error("a half (or other non-float) pointer: the emulated device has float and int buffers only"); }
+};
 template <> struct From<int> { static int get(const Arg& a) { if (a.tag != 'i') throw std::runtime_error("int argument expected"); return a.iv; } };
 template <> struct From<float> { static float get(const Arg& a) { if (a.tag != 'f') throw std::runtime_error("float argument expected"); return a.fv; } };
 template <> struct From<float*> {
