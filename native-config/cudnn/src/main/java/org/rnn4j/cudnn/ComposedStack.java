@@ -62,11 +62,6 @@ final class ComposedStack {
         float[][] ys = new float[sum ? 1 : spec.direction().count()][];
         if (batch.maxLength() > 0) {
             float[] x = batch.packX(in.x(), in.layout(), spec.inputSize());
-            if (spec.dataType() == DataType.F16) {
-                Half.round(x);
-                Half.round(hx);
-                if (cx != null) Half.round(cx);
-            }
             Run run = new Run(ops, batch);
             Ref[] last = run.layers(x, hx, cx);
             // Downloads are queued behind the compute; one wait for all of them.
@@ -78,21 +73,28 @@ final class ComposedStack {
                     ops.launch(Kernel.SUM_DIRECTIONS, (long) rows * s, last[0], last[1], s, summed, rows, s);
                     parts = new Ref[] {summed};
                 }
-                for (int d = 0; d < ys.length; d++) ops.download(parts[d], ys[d] = new float[rows * s]);
+                for (int d = 0; d < ys.length; d++) {
+                    run.roundToHalf(parts[d], (long) rows * s);
+                    ops.download(parts[d], ys[d] = new float[rows * s]);
+                }
             }
-            if (wantH) ops.download(run.hState, hx);
-            if (wantC) ops.download(run.cState, cx);
+            if (wantH) {
+                run.roundToHalf(run.hState, hx.length);
+                ops.download(run.hState, hx);
+            }
+            if (wantC) {
+                run.roundToHalf(run.cState, cx.length);
+                ops.download(run.cState, cx);
+            }
             ops.finish();
         } else if (wantY) {
             for (int d = 0; d < ys.length; d++) ys[d] = new float[0];
         }
-        // Every length 0: no step ran, Y is zero and the final states are the initial ones (hx, cx as packed).
+        // Every length 0: no step ran, Y is zero and the final states are the initial ones as given (hx, cx as
+        // packed; F16 included, as on the native path, which returns a zero-length sequence's initial state as is).
         float[] y = wantY ? batch.unpackY(ys, in.layout(), s) : null;
         float[] hOut = wantH ? batch.unpackStates(hx, ld, s) : null;
         float[] cOut = wantC ? batch.unpackStates(cx, ld, h) : null;
-        if (spec.dataType() == DataType.F16) {
-            for (float[] a : new float[][] {y, hOut, cOut}) if (a != null) Half.round(a);
-        }
         return new RnnOutput(y, hOut, cOut, in.layout(), in.steps(), n, spec.outputSize());
     }
 
@@ -138,12 +140,21 @@ final class ComposedStack {
             this.resetH = resetBefore ? ops.scratch("r-times-h", (long) n * h).at(0) : null;
         }
 
+        /** F16 only: rounds {@code count} floats at {@code r} in place to the nearest half values, on the device. */
+        void roundToHalf(Ref r, long count) {
+            if (spec.dataType() == DataType.F16) ops.launch(Kernel.HALF_ROUND, count, r, Math.toIntExact(count));
+        }
+
         /** Runs every layer; returns the last layer's outputs per direction, {@code [maxT, N, S]} in true time. */
         Ref[] layers(float[] x, float[] hx, float[] cx) {
             Ref input = ops.scratch("x", (long) maxT * n * spec.inputSize()).at(0);
             ops.upload(x, input);
             ops.upload(hx, hState);
             if (cState != null) ops.upload(cx, cState);
+            // F16: the data is rounded to half values on the device; the weights were rounded at upload.
+            roundToHalf(input, x.length);
+            roundToHalf(hState, hx.length);
+            if (cState != null) roundToHalf(cState, cx.length);
             Ref[] previous = null;
             for (int l = 0; l < spec.layers(); l++) {
                 Ref[] outputs = new Ref[dirs];

@@ -31,9 +31,9 @@ final class CudaDevice implements GpuDevice {
     }
 
     /**
-     * cuBLAS and NVRTC are needed only for kernels of rnn4j's own (the composed path, and a native
-     * BIDIRECTIONAL_SUM's direction sum; the rest of the native path is cuDNN alone): says which one is missing, and
-     * {@code why} it was needed.
+     * cuBLAS and NVRTC are needed only for kernels of rnn4j's own (the composed path; on the native path
+     * BIDIRECTIONAL_SUM's direction sum and F16's conversions, the rest being cuDNN alone): says which one is missing,
+     * and {@code why} it was needed.
      */
     static void requireLibraries(RnnSpec spec, String why, Class<?>... libraries) {
         for (Class<?> library : libraries) {

@@ -25,6 +25,8 @@ final class CudnnContext implements AutoCloseable {
     final DeviceBuffer y = new DeviceBuffer("y");
     /** BIDIRECTIONAL_SUM: y's two directions added on the device, {@code [maxT, N, S]}. */
     final DeviceBuffer ySum = new DeviceBuffer("y (directions summed)");
+    /** F16: the floats crossing to and from the host, one tensor at a time, converted there by kernels. */
+    final DeviceBuffer floats = new DeviceBuffer("f16 staging (floats)");
     final DeviceBuffer hx = new DeviceBuffer("hx");
     final DeviceBuffer cx = new DeviceBuffer("cx");
     final DeviceBuffer hy = new DeviceBuffer("hy");
@@ -105,7 +107,7 @@ final class CudnnContext implements AutoCloseable {
         if (created >= 1) cudart.cudaSetDevice(device);
         // Pending work on our stream must finish before its buffers go.
         if (created >= 2) cudart.cudaStreamSynchronize(stream);
-        for (DeviceBuffer b : new DeviceBuffer[] {x, y, ySum, hx, cx, hy, cy, seqLengths, workSpace}) b.close();
+        for (DeviceBuffer b : new DeviceBuffer[] {x, y, ySum, floats, hx, cx, hy, cy, seqLengths, workSpace}) b.close();
         xHost.close();
         yHost.close();
         if (timer != null) timer.close();

@@ -24,7 +24,8 @@ import org.rnn4j.spi.AbstractPreparedRnn;
  * {@code forward} may run on many threads at once: each call takes a {@link CudnnContext} (own handle, stream,
  * RNN descriptor, descriptors and buffers) from a pool that grows to the peak concurrency; only the weight space is
  * shared, read-only. BIDIRECTIONAL_SUM adds cuDNN's two directions on the device with an NVRTC kernel
- * ({@link GpuOps.Kernel#SUM_DIRECTIONS}), so only the sum comes back to the host. A call with NaN or ±Inf in its
+ * ({@link GpuOps.Kernel#SUM_DIRECTIONS}), so only the sum comes back to the host; F16 data crosses to and from the
+ * host as floats, converted on the device ({@link GpuOps.Kernel#HALF_PACK}, {@link GpuOps.Kernel#HALF_UNPACK}). A call with NaN or ±Inf in its
  * data on a plan whose kernels may lose NaN ({@link CudnnPlan#losesNaN}) runs on a composed twin instead, built on
  * the first such call. {@code close()} (idempotent, waits for calls) frees all device memory and handles, the
  * kernels' and the twin's included.
@@ -34,8 +35,11 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
     private final int device;
     private final CudnnStack stack;
     private final ContextPool<CudnnContext> pool;
-    /** BIDIRECTIONAL_SUM plans only: the direction-sum kernels, loaded on our device at prepare; else null. */
-    private final CudaKernels sumKernels;
+    /**
+     * The kernels of ours this plan launches, loaded on our device at prepare: BIDIRECTIONAL_SUM's direction sum and
+     * F16's conversions; null for an F32 plan of another direction.
+     */
+    private final CudaKernels kernels;
     /** x and y copies up to this many bytes are staged in each context's pinned buffers. */
     private final long pinnedLimit;
     /** The weights, kept only where calls with non-finite data must run on the NaN-exact composed path. */
@@ -56,7 +60,7 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
         // Each context configures its own RNN descriptor from the plan; all but the first check that it sizes the
         // weight space as the first one did, through which the weights were laid out.
         this.pool = new ContextPool<>(() -> new CudnnContext(device, spec, plan, stack.weightSpaceBytes));
-        CudaKernels kernels = null;
+        CudaKernels loaded = null;
         try {
             CudnnContext first = pool.take();
             try {
@@ -64,17 +68,21 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
             } finally {
                 pool.give(first);
             }
-            if (plan.sumHalves()) {
-                CudaDevice.requireLibraries(spec, "BIDIRECTIONAL_SUM adds the two directions with a kernel compiled by NVRTC",
-                        nvrtc.class);
+            boolean half = stack.elementBytes() == 2;
+            if (plan.sumHalves() || half) {
+                CudaDevice.requireLibraries(spec, (plan.sumHalves() ? "BIDIRECTIONAL_SUM adds the two directions" : "F16 data is converted")
+                        + " on the GPU by kernels compiled with NVRTC", nvrtc.class);
+                EnumSet<GpuOps.Kernel> wanted = EnumSet.noneOf(GpuOps.Kernel.class);
+                if (plan.sumHalves()) wanted.add(half ? GpuOps.Kernel.SUM_DIRECTIONS_HALF : GpuOps.Kernel.SUM_DIRECTIONS);
+                if (half) wanted.addAll(EnumSet.of(GpuOps.Kernel.HALF_PACK, GpuOps.Kernel.HALF_UNPACK));
                 // The context made our device current on this thread.
-                kernels = new CudaKernels(device, spec, EnumSet.of(GpuOps.Kernel.SUM_DIRECTIONS, GpuOps.Kernel.SUM_DIRECTIONS_HALF));
+                loaded = new CudaKernels(device, spec, wanted);
             }
         } catch (RuntimeException | Error e) {
             release();
             throw e;
         }
-        this.sumKernels = kernels;
+        this.kernels = loaded;
     }
 
     /**
@@ -147,35 +155,38 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
                     ctx.xDesc, workSize, reserveSize), "cudnnGetRNNTempSpaceSizes", spec);
             work = workSize.get();
         }
-        long xBytes = (long) maxT * n * plan.inputSize() * eb;
-        long yBytes = (long) maxT * n * yChannels * eb;
-        long outBytes = (long) maxT * n * outChannels * eb;
-        long hBytes = (long) ld * n * s * eb;
-        long cBytes = (long) ld * n * h * eb;
-        Pointer x = ctx.x.ensure(xBytes, spec);
-        Pointer y = ctx.y.ensure(yBytes, spec);
+        // Element counts; device tensors hold the data type (eb bytes each), the host side always floats.
+        long xCount = (long) maxT * n * plan.inputSize();
+        long yCount = (long) maxT * n * yChannels;
+        long outCount = (long) maxT * n * outChannels;
+        long hCount = (long) ld * n * s;
+        long cCount = (long) ld * n * h;
+        // F16: every tensor's floats pass through the context's float buffer, where a kernel converts them. One buffer
+        // serves them all in turn: the stream runs each copy and its kernel before the next tensor's.
+        if (eb == 2) ctx.floats.ensure(4 * Math.max(Math.max(xCount, outCount), Math.max(hCount, cCount)), spec);
+        Pointer x = ctx.x.ensure(xCount * eb, spec);
+        Pointer y = ctx.y.ensure(yCount * eb, spec);
+        Pointer out = wantY && plan.sumHalves() ? ctx.ySum.ensure(outCount * eb, spec) : y;
         Pointer ws = ctx.workSpace.ensure(work, spec);
+        // NULL hx / cx mean zero initial states; NULL hy / cy mean "do not write final states".
+        Pointer hx = in.initialH() != null ? ctx.hx.ensure(hCount * eb, spec) : null;
+        Pointer cx = lstm && in.initialC() != null ? ctx.cx.ensure(cCount * eb, spec) : null;
+        Pointer hy = wantH ? ctx.hy.ensure(hCount * eb, spec) : null;
+        Pointer cy = wantC ? ctx.cy.ensure(cCount * eb, spec) : null;
         // devSeqLengths: the same int32[N] as the descriptors' seqLengthArray, but in device memory.
         Pointer devLengths = ctx.seqLengths.ensure(4L * n, spec);
+
+        // Every buffer is in place (a regrown one's cudaFree waits for the device): now the work is queued.
         upload(ctx, devLengths, new IntPointer(lengths), 4L * n, "sequence lengths");
-        ByteBuffer stage = xBytes <= pinnedLimit ? ctx.xHost.ensure(xBytes) : null;
+        ByteBuffer stage = 4 * xCount <= pinnedLimit ? ctx.xHost.ensure(4 * xCount) : null;
         if (stage != null) {
-            if (eb == 4) {
-                staging.packX(in.x(), in.layout(), plan.inputSize(), stage.asFloatBuffer());
-            } else {
-                staging.packXHalf(in.x(), in.layout(), plan.inputSize(), stage.asShortBuffer());
-            }
-            upload(ctx, x, ctx.xHost.address(), xBytes, "x");
+            staging.packX(in.x(), in.layout(), plan.inputSize(), stage.asFloatBuffer());
+            toDevice(ctx, x, ctx.xHost.address(), xCount, "x");
         } else {
-            upload(ctx, x, host(staging.packX(in.x(), in.layout(), plan.inputSize()), eb), xBytes, "x");
+            toDevice(ctx, x, new FloatPointer(staging.packX(in.x(), in.layout(), plan.inputSize())), xCount, "x");
         }
-        // NULL hx / cx mean zero initial states; NULL hy / cy mean "do not write final states".
-        Pointer hx = null;
-        Pointer cx = null;
-        if (in.initialH() != null) upload(ctx, hx = ctx.hx.ensure(hBytes, spec), host(in.initialH(), eb), hBytes, "hx");
-        if (lstm && in.initialC() != null) upload(ctx, cx = ctx.cx.ensure(cBytes, spec), host(in.initialC(), eb), cBytes, "cx");
-        Pointer hy = wantH ? ctx.hy.ensure(hBytes, spec) : null;
-        Pointer cy = wantC ? ctx.cy.ensure(cBytes, spec) : null;
+        if (hx != null) toDevice(ctx, hx, new FloatPointer(in.initialH()), hCount, "hx");
+        if (cx != null) toDevice(ctx, cx, new FloatPointer(in.initialC()), cCount, "cx");
 
         StreamTimer timer = timeDevice ? ctx.timer(spec) : null;
         if (timer != null) timer.start(ctx.stream, spec);
@@ -184,32 +195,59 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
                 ctx.cDesc, cx, cy, stack.weightSpaceBytes, stack.weightSpace.address(), work, ws, 0, null),
                 "cudnnRNNForward", spec);
         if (timer != null) timer.end(ctx.stream, spec);
-        Pointer out = y;
-        if (wantY && plan.sumHalves()) {
+        if (out != y) {
             // Both halves of y's rows [maxT·N, 2·S] (padding rows are 0 in both: cuDNN's paddingFill) into [maxT·N, S].
-            out = ctx.ySum.ensure(outBytes, spec);
-            sumKernels.launch(eb == 4 ? GpuOps.Kernel.SUM_DIRECTIONS : GpuOps.Kernel.SUM_DIRECTIONS_HALF, ctx.stream,
-                    (long) maxT * n * s, spec, null, y, CudaGpuOps.byteAt(y, (long) s * eb), yChannels, out, maxT * n, s);
+            kernels.launch(eb == 4 ? GpuOps.Kernel.SUM_DIRECTIONS : GpuOps.Kernel.SUM_DIRECTIONS_HALF, ctx.stream,
+                    outCount, spec, null, y, CudaGpuOps.byteAt(y, (long) s * eb), yChannels, out, maxT * n, s);
         }
 
-        ByteBuffer yStage = wantY && outBytes <= pinnedLimit ? ctx.yHost.ensure(outBytes) : null;
-        if (yStage != null) copyToHost(ctx, ctx.yHost.address(), out, outBytes, "y");
-        Pointer yHost = wantY && yStage == null ? download(ctx, out, outBytes, eb, "y") : null;
-        Pointer hHost = wantH ? download(ctx, hy, hBytes, eb, "hy") : null;
-        Pointer cHost = wantC ? download(ctx, cy, cBytes, eb, "cy") : null;
+        ByteBuffer yStage = wantY && 4 * outCount <= pinnedLimit ? ctx.yHost.ensure(4 * outCount) : null;
+        if (yStage != null) toHost(ctx, ctx.yHost.address(), out, outCount, "y");
+        FloatPointer yHost = wantY && yStage == null ? toHost(ctx, new FloatPointer(outCount), out, outCount, "y") : null;
+        FloatPointer hHost = wantH ? toHost(ctx, new FloatPointer(hCount), hy, hCount, "hy") : null;
+        FloatPointer cHost = wantC ? toHost(ctx, new FloatPointer(cCount), cy, cCount, "cy") : null;
         CudaErrors.cuda(cudart.cudaStreamSynchronize(ctx.stream), "cudaStreamSynchronize (forward)", spec);
         if (timer != null) lastDeviceMicros = timer.micros(spec);
 
         // Only now, after every native call succeeded, are the caller's results built.
         float[] yOut = !wantY ? null
-                : yStage == null ? staging.unpackY(floats(yHost, maxT * n * outChannels, eb), in.layout(), outChannels)
-                : eb == 4 ? staging.unpackY(yStage.asFloatBuffer(), in.layout(), outChannels)
-                : staging.unpackYHalf(yStage.asShortBuffer(), in.layout(), outChannels);
-        float[] hOut = wantH ? floats(hHost, ld * n * s, eb) : null;
-        float[] cOut = wantC ? floats(cHost, ld * n * h, eb) : null;
+                : yStage != null ? staging.unpackY(yStage.asFloatBuffer(), in.layout(), outChannels)
+                : staging.unpackY(floats(yHost, outCount), in.layout(), outChannels);
+        float[] hOut = wantH ? floats(hHost, hCount) : null;
+        float[] cOut = wantC ? floats(cHost, cCount) : null;
         if (hOut != null) staging.restoreZeroLengthStates(hOut, in.initialH(), ld, s);
         if (cOut != null) staging.restoreZeroLengthStates(cOut, in.initialC(), ld, h);
         return new RnnOutput(yOut, hOut, cOut, in.layout(), in.steps(), n, spec.outputSize());
+    }
+
+    /**
+     * Queues {@code count} floats at {@code host} into device tensor {@code dst} of the plan's data type: one copy
+     * (F32), or a copy into the context's float buffer and a kernel packing it into {@code dst}'s halves (F16).
+     */
+    private void toDevice(CudnnContext ctx, Pointer dst, Pointer host, long count, String what) {
+        if (stack.elementBytes() == 4) {
+            upload(ctx, dst, host, 4 * count, what);
+            return;
+        }
+        Pointer floats = ctx.floats.address();
+        upload(ctx, floats, host, 4 * count, what);
+        kernels.launch(GpuOps.Kernel.HALF_PACK, ctx.stream, count, spec(), null, floats, dst, Math.toIntExact(count));
+    }
+
+    /**
+     * Queues {@code count} elements of device tensor {@code src} (the plan's data type) to {@code host} as floats: one
+     * copy (F32), or a kernel widening them into the context's float buffer and a copy of that (F16). Returns
+     * {@code host}.
+     */
+    private <P extends Pointer> P toHost(CudnnContext ctx, P host, Pointer src, long count, String what) {
+        Pointer from = src;
+        if (stack.elementBytes() == 2) {
+            from = ctx.floats.address();
+            kernels.launch(GpuOps.Kernel.HALF_UNPACK, ctx.stream, count, spec(), null, src, from, Math.toIntExact(count));
+        }
+        CudaErrors.cuda(cudart.cudaMemcpyAsync(host, from, 4 * count, cudart.cudaMemcpyDeviceToHost, ctx.stream),
+                "cudaMemcpyAsync (" + what + " to host, " + 4 * count + " bytes)", spec());
+        return host;
     }
 
     private void upload(CudnnContext ctx, Pointer device, Pointer host, long bytes, String what) {
@@ -217,34 +255,9 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
                 "cudaMemcpyAsync (" + what + " to device, " + bytes + " bytes)", spec());
     }
 
-    private Pointer download(CudnnContext ctx, Pointer device, long bytes, int eb, String what) {
-        Pointer host = eb == 4 ? new FloatPointer(bytes / 4) : new ShortPointer(bytes / 2);
-        copyToHost(ctx, host, device, bytes, what);
-        return host;
-    }
-
-    private void copyToHost(CudnnContext ctx, Pointer host, Pointer device, long bytes, String what) {
-        CudaErrors.cuda(cudart.cudaMemcpyAsync(host, device, bytes, cudart.cudaMemcpyDeviceToHost, ctx.stream),
-                "cudaMemcpyAsync (" + what + " to host, " + bytes + " bytes)", spec());
-    }
-
-    /** Host copy of {@code values} as float or half. Pageable memory: the copy completes before it returns. */
-    private static Pointer host(float[] values, int eb) {
-        if (eb == 4) return new FloatPointer(values);
-        short[] half = new short[values.length];
-        for (int i = 0; i < values.length; i++) half[i] = Half.fromFloat(values[i]);
-        return new ShortPointer(half);
-    }
-
-    private static float[] floats(Pointer host, int count, int eb) {
-        float[] out = new float[count];
-        if (eb == 4) {
-            ((FloatPointer) host).get(out);
-        } else {
-            short[] half = new short[count];
-            ((ShortPointer) host).get(half);
-            for (int i = 0; i < count; i++) out[i] = Half.toFloat(half[i]);
-        }
+    private static float[] floats(FloatPointer host, long count) {
+        float[] out = new float[Math.toIntExact(count)];
+        host.get(out);
         return out;
     }
 
@@ -265,7 +278,7 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
             }
         } finally {
             pool.closeAll(); // waits for each context's stream: no kernel of ours is still queued after this
-            if (sumKernels != null) sumKernels.close();
+            if (kernels != null) kernels.close();
             stack.close();
         }
     }

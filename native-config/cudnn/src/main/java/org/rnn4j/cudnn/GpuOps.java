@@ -29,8 +29,8 @@ interface GpuOps extends AutoCloseable {
     }
 
     /**
-     * The GPU path's kernels (the composed path's, and the sum of BIDIRECTIONAL_SUM's two directions, which the
-     * native path launches too): file and entry point in {@code org/rnn4j/cudnn/kernels/}.
+     * The GPU path's kernels (the composed path's; the sum of BIDIRECTIONAL_SUM's two directions and the F16
+     * conversions, which the native path launches too): file and entry point in {@code org/rnn4j/cudnn/kernels/}.
      */
     enum Kernel {
         RNN_STEP("rnn_step.cu", "rnn4j_rnn_step"),
@@ -40,7 +40,13 @@ interface GpuOps extends AutoCloseable {
         REVERSE_SEQUENCES("reverse_sequences.cu", "rnn4j_reverse_sequences"),
         SUM_DIRECTIONS("sum_directions.cu", "rnn4j_sum_directions"),
         /** The native path's F16 y (IEEE halves); the composed path's buffers are float. */
-        SUM_DIRECTIONS_HALF("sum_directions.cu", "rnn4j_sum_directions_half");
+        SUM_DIRECTIONS_HALF("sum_directions.cu", "rnn4j_sum_directions_half"),
+        /** Native F16: floats from the host → cuDNN's halves. */
+        HALF_PACK("half.cu", "rnn4j_half_pack"),
+        /** Native F16: cuDNN's halves → floats for the host. */
+        HALF_UNPACK("half.cu", "rnn4j_half_unpack"),
+        /** Composed F16: floats rounded in place to the nearest half value. */
+        HALF_ROUND("half.cu", "rnn4j_half_round");
 
         final String file;
         final String entry;

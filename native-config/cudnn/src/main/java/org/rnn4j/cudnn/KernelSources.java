@@ -17,9 +17,9 @@ final class KernelSources {
     static final String RESOURCE_DIR = "/org/rnn4j/cudnn/kernels/";
     /** Kernel translation units, each compiled on its own. */
     static final List<String> KERNELS = List.of("rnn_step.cu", "lstm_step.cu", "gru_step.cu", "reverse_sequences.cu",
-            "sum_directions.cu");
+            "sum_directions.cu", "half.cu");
     /** Headers a kernel may {@code #include "…"}; NVRTC receives them by name (nvrtcCreateProgram headers). */
-    static final List<String> HEADERS = List.of("activations.cuh");
+    static final List<String> HEADERS = List.of("activations.cuh", "half.cuh");
     /** Language flags shared by nvcc and NVRTC; only the architecture flag is spelled differently. */
     static final List<String> COMMON_FLAGS = List.of("-std=c++17");
 

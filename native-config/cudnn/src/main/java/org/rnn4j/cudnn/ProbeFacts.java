@@ -14,7 +14,8 @@ import org.rnn4j.Availability;
  * @param deviceName         name of that GPU, e.g. "NVIDIA H100 80GB HBM3" (empty when unknown)
  * @param driverVersion      {@code cuDriverGetVersion}: the newest CUDA the driver supports, e.g. 13000
  * @param runtimeVersion     {@code cudaRuntimeGetVersion} of the loaded libcudart, e.g. 13010
- * @param nvrtcVersion       {@code nvrtcVersion}, e.g. 13010 (0: NVRTC not loadable; only the composed path needs it)
+ * @param nvrtcVersion       {@code nvrtcVersion}, e.g. 13010 (0: NVRTC not loadable; only the composed path,
+ *                           bidirectional-sum and F16 need it)
  * @param cudnnVersion       {@code cudnnGetVersion()}, e.g. 91400 (0 when unknown)
  * @param cudnnCudartVersion {@code cudnnGetCudartVersion()}: the CUDA runtime cuDNN was built for, e.g. 13000
  */
@@ -48,7 +49,10 @@ record ProbeFacts(String failure, int deviceCount, int device, String deviceName
         b.append(" of ").append(deviceCount);
         if (driverVersion > 0) b.append(", driver ").append(cuda(driverVersion));
         if (runtimeVersion > 0) b.append(", CUDA runtime ").append(cuda(runtimeVersion));
-        if (runtimeVersion > 0) b.append(", NVRTC ").append(nvrtcVersion > 0 ? cuda(nvrtcVersion) : "not loadable (the composed path needs it)");
+        if (runtimeVersion > 0) {
+            b.append(", NVRTC ").append(nvrtcVersion > 0 ? cuda(nvrtcVersion)
+                    : "not loadable (the composed path, bidirectional-sum and F16 need it)");
+        }
         long v = cudnnVersion;
         // cuDNN 9 encodes major·10000 + minor·100 + patch (91400 = 9.14.0).
         String cudnn = v >= 10000 ? (v / 10000) + "." + (v / 100 % 100) + "." + (v % 100) : String.valueOf(v);

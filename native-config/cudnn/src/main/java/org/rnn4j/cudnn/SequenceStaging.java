@@ -1,7 +1,6 @@
 package org.rnn4j.cudnn;
 
 import java.nio.FloatBuffer;
-import java.nio.ShortBuffer;
 import org.rnn4j.Layout;
 
 /**
@@ -21,6 +20,7 @@ import org.rnn4j.Layout;
  *       input and output: a reverse layer over a mirrored sequence is the forward layer, layer after layer;</li>
  *   <li>the caller's layout (time- or batch-major) and steps past each length (zero in Y).</li>
  * </ul>
+ * The host side is always float: F16 data is converted on the device.
  * These are index permutations of the copy between the caller's arrays and the staging buffers, which happens
  * anyway: no extra pass over the data and no arithmetic on the host. (BIDIRECTIONAL_SUM's addition runs on the
  * device, {@link GpuOps.Kernel#SUM_DIRECTIONS}.)
@@ -84,15 +84,6 @@ final class SequenceStaging {
         });
     }
 
-    /** As {@link #packX(FloatBuffer, Layout, int, FloatBuffer)}, rounded to IEEE half. */
-    void packXHalf(FloatBuffer x, Layout layout, int inputSize, ShortBuffer dst) {
-        pack(layout, inputSize, (from, to) -> {
-            for (int c = 0; c < inputSize; c++) dst.put(to + c, Half.fromFloat(x.get((int) from + c)));
-        }, to -> {
-            for (int c = 0; c < inputSize; c++) dst.put(to + c, (short) 0);
-        });
-    }
-
     /** A row of the caller's X (element offset {@code from}) goes to cuDNN's x at element {@code to}. */
     private interface RowCopy { void copy(long from, int to); }
 
@@ -124,15 +115,6 @@ final class SequenceStaging {
     float[] unpackY(FloatBuffer y, Layout layout, int channels) {
         float[] out = new float[steps * batch * channels];
         unpack(layout, channels, (from, to) -> y.get(from, out, to, channels));
-        return out;
-    }
-
-    /** As {@link #unpackY(FloatBuffer, Layout, int)}, from IEEE halves. */
-    float[] unpackYHalf(ShortBuffer y, Layout layout, int channels) {
-        float[] out = new float[steps * batch * channels];
-        unpack(layout, channels, (from, to) -> {
-            for (int c = 0; c < channels; c++) out[to + c] = Half.toFloat(y.get(from + c));
-        });
         return out;
     }
 

@@ -199,6 +199,27 @@ class ComposedStackTest {
         }
     }
 
+    /**
+     * F16 on the composed path computes in float on half-rounded data, and rounds what it returns to half values on
+     * the device (half.cu); a zero-length sequence's final state is its rounded initial state. (Leaving out the
+     * rounding of the inputs only makes results more accurate, which no tolerance can see; the kernel itself is
+     * checked bit for bit in HalfKernelsTest.)
+     */
+    @Test
+    void f16OutputsAreHalfValues() {
+        for (Direction d : List.of(Direction.BIDIRECTIONAL_CONCAT, Direction.BIDIRECTIONAL_SUM)) {
+            RnnSpec spec = RnnSpec.builder(new Cell.Lstm().withAllPeepholes()).inputSize(5).hiddenSize(6).layers(2)
+                    .direction(d).dataType(DataType.F16).build();
+            RnnWeights w = RnnWeights.random(spec, 9);
+            RnnOutput out = composed(spec, w, input(spec, 4, 3, new int[] {4, 0, 2}, 9));
+            for (float[] a : List.of(out.y(), out.hFinal(), out.cFinal())) {
+                for (int i = 0; i < a.length; i++) {
+                    assertEquals(Half.toFloat(Half.fromFloat(a[i])), a[i], spec.caseName() + ": element " + i + " is not a half value");
+                }
+            }
+        }
+    }
+
     static RnnOutput reference(RnnSpec spec, RnnWeights w, RnnInput in) {
         try (PreparedRnn ref = REFERENCE.prepare(spec, w)) {
             return ref.forward(in);

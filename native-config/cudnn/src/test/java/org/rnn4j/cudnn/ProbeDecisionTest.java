@@ -109,7 +109,7 @@ class ProbeDecisionTest {
     void missingNvrtcIsReportedButDoesNotMakeTheBackendUnavailable() {
         Availability a = facts(13000, 13010, 0, 91900, 13000).decide(true);
         assertTrue(a.available(), a.toString());
-        assertTrue(a.details().contains("NVRTC not loadable (the composed path needs it)"), a.details());
+        assertTrue(a.details().contains("NVRTC not loadable (the composed path, bidirectional-sum and F16 need it)"), a.details());
     }
 
     @Test

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.FloatBuffer;
-import java.nio.ShortBuffer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -83,8 +82,8 @@ class SequenceStagingTest {
 
     /**
      * The pinned staging path packs into a buffer that is reused across calls: every element of cuDNN's x, padding
-     * included, must be written, with the values of a plain element-by-element packing written out here — f32 as is,
-     * f16 rounded to half — and the fresh-array path must agree.
+     * included, must be written, with the values of a plain element-by-element packing written out here, and the
+     * fresh-array path must agree.
      */
     @Test
     void packIntoAReusedBufferOverwritesEverythingAndMatchesTheArrayPath() {
@@ -111,29 +110,20 @@ class SequenceStagingTest {
                 Arrays.fill(dirty, 99f);
                 s.packX(FloatBuffer.wrap(x), layout, inputSize, FloatBuffer.wrap(dirty));
                 assertArrayEquals(expected, Arrays.copyOf(dirty, expected.length), layout + ", reverse " + reverse);
-                short[] half = new short[expected.length];
-                Arrays.fill(half, (short) 0x5555);
-                s.packXHalf(FloatBuffer.wrap(x), layout, inputSize, ShortBuffer.wrap(half));
-                for (int i = 0; i < expected.length; i++) {
-                    assertEquals(Half.fromFloat(expected[i]), half[i], "half element " + i + ", " + layout + ", reverse " + reverse);
-                }
             }
         }
     }
 
     /**
-     * Unpacking from a buffer (f32 or f16) gives the values of a plain element-by-element unpacking written out here,
+     * Unpacking from a buffer gives the values of a plain element-by-element unpacking written out here,
      * in both layouts, and so does the array path.
      */
     @Test
     void unpackFromABufferMatchesTheArrayPath() {
         int steps = 4, batch = 3, channels = 6;
         int[] lengths = {4, 1, 0};
-        // Small integers: exact in half.
         float[] y = new float[steps * batch * channels];
         for (int i = 0; i < y.length; i++) y[i] = (i % 17) - 8;
-        short[] yHalf = new short[y.length];
-        for (int i = 0; i < y.length; i++) yHalf[i] = Half.fromFloat(y[i]);
         for (Layout layout : Layout.values()) {
             SequenceStaging s = new SequenceStaging(steps, batch, lengths, true);
             // cuDNN's step t of sequence n is the caller's step len - 1 - t (reversed); steps past len stay 0.
@@ -148,7 +138,6 @@ class SequenceStagingTest {
             }
             assertArrayEquals(expected, s.unpackY(y, layout, channels), layout.toString());
             assertArrayEquals(expected, s.unpackY(FloatBuffer.wrap(y), layout, channels), layout.toString());
-            assertArrayEquals(expected, s.unpackYHalf(ShortBuffer.wrap(yHalf), layout, channels), layout.toString());
         }
     }
 

@@ -4,19 +4,7 @@
 // Float: one IEEE single addition, the value the host would compute. Half (the native path's F16 y): both halves
 // widened to float, added, rounded to the nearest half (ties to even), so Y holds half values as cuDNN's own y does.
 
-#ifndef RNN4J_HOST_BUILD // the tests' host build (cuda_shim.h) defines these two with the compiler's _Float16
-__device__ __forceinline__ float rnn4j_half_to_float(unsigned short h) {
-    float f;
-    asm("cvt.f32.f16 %0, %1;" : "=f"(f) : "h"(h));
-    return f;
-}
-
-__device__ __forceinline__ unsigned short rnn4j_float_to_half(float f) {
-    unsigned short h;
-    asm("cvt.rn.f16.f32 %0, %1;" : "=h"(h) : "f"(f));
-    return h;
-}
-#endif
+#include "half.cuh"
 
 extern "C" __global__ void rnn4j_sum_directions(const float* __restrict__ fwd, const float* __restrict__ bwd, int ld,
                                                 float* __restrict__ out, int rows, int cols) {
@@ -32,5 +20,5 @@ extern "C" __global__ void rnn4j_sum_directions_half(const unsigned short* __res
     long i = (long) blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= (long) rows * cols) return;
     long at = (i / cols) * ld + i % cols;
-    out[i] = rnn4j_float_to_half(rnn4j_half_to_float(fwd[at]) + rnn4j_half_to_float(bwd[at]));
+    out[i] = rnn4j_f2h(rnn4j_h2f(fwd[at]) + rnn4j_h2f(bwd[at]));
 }

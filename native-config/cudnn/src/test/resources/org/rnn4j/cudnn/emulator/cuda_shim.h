@@ -12,16 +12,16 @@ static rnn4j_uint3 threadIdx, blockIdx, blockDim;
 #define __device__
 #define __forceinline__ inline
 
-// The kernels' half conversions are PTX cvt instructions on the device; here the compiler's IEEE binary16 type
-// (GCC 12+), rounding to nearest even as cvt.rn.f16.f32 does.
+// The kernels' half conversions (half.cuh) are PTX cvt instructions on the device; here the compiler's IEEE
+// binary16 type (GCC 12+), rounding to nearest even as cvt.rn.f16.f32 does.
 #define RNN4J_HOST_BUILD 1
 #include <cstring>
-inline float rnn4j_half_to_float(unsigned short h) {
+inline float rnn4j_h2f(unsigned short h) {
     _Float16 v;
     std::memcpy(&v, &h, sizeof v);
     return (float) v;
 }
-inline unsigned short rnn4j_float_to_half(float f) {
+inline unsigned short rnn4j_f2h(float f) {
     _Float16 v = (_Float16) f;
     unsigned short h;
     std::memcpy(&h, &v, sizeof h);
