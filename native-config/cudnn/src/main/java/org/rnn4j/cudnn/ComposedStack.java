@@ -91,7 +91,8 @@ final class ComposedStack {
             for (int d = 0; d < ys.length; d++) ys[d] = new float[0];
         }
         // Every length 0: no step ran, Y is zero and the final states are the initial ones as given (hx, cx as
-        // packed; F16 included, as on the native path, which returns a zero-length sequence's initial state as is).
+        // packed; F16 too, unrounded — in a mixed batch a zero-length row's state went through the device and comes
+        // back rounded to half; the native path returns it as given in both cases).
         float[] y = wantY ? batch.unpackY(ys, in.layout(), s) : null;
         float[] hOut = wantH ? batch.unpackStates(hx, ld, s) : null;
         float[] cOut = wantC ? batch.unpackStates(cx, ld, h) : null;
