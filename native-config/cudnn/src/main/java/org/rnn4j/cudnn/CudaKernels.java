@@ -24,8 +24,8 @@ import org.rnn4j.BackendUnavailableException;
 import org.rnn4j.RnnSpec;
 
 /**
- * Kernels loaded on one device (all of them for the composed path, the direction sum alone for a native
- * BIDIRECTIONAL_SUM plan): NVRTC compiles each source once per process and target (the images are cached) — a cubin
+ * Kernels loaded on one device (all of them for the composed path, {@link CudnnPlan#nativeKernels} for a native
+ * plan): NVRTC compiles each source once per process and target (the images are cached) — a cubin
  * for the device's architecture, or PTX the driver JIT-compiles where NVRTC does not know the device
  * ({@link KernelTarget}) — and each instance loads the modules into the device's primary context and looks up the
  * entry points. Functions are read-only after construction and may be launched from any thread that has the device
@@ -88,7 +88,7 @@ final class CudaKernels implements AutoCloseable {
         KernelTarget chosen = KernelTarget.choose(arch, supported);
         if (chosen == null) {
             throw new BackendUnavailableException("backend 'cudnn' cannot run " + (spec == null ? "its kernels" : spec.caseName())
-                    + ": the composed GPU path compiles kernels with NVRTC, which supports architectures "
+                    + ": rnn4j compiles its GPU kernels with NVRTC, which supports architectures "
                     + java.util.Arrays.toString(supported) + ", none at or below this GPU's compute capability "
                     + cc[0] + "." + cc[1] + "; install a CUDA " + ProbeFacts.CUDA_MAJOR + " release whose NVRTC supports it "
                     + ProbeFacts.INSTALL_HINT);

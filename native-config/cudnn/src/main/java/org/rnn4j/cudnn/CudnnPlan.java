@@ -2,6 +2,7 @@ package org.rnn4j.cudnn;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import org.rnn4j.Activation;
 import org.rnn4j.Cell;
@@ -12,7 +13,8 @@ import org.rnn4j.RnnSpec;
 /**
  * How a spec maps onto cuDNN's v8 RNN API: the arguments of {@code cudnnSetRNNDescriptor_v8} and the rnn4j-side
  * work around the one {@code cudnnRNNForward} call (reverse per length while staging, the bidirectional halves added
- * by a kernel on the device, duplicated input columns, CIFG negation). Pure Java, no native calls; immutable and thread-safe.
+ * by a kernel on the device, duplicated input columns, CIFG negation). Pure Java, no native calls; immutable and
+ * thread-safe.
  *
  * <p>cuDNN enum values are spelled out here (they are stable C enums of cudnn_adv.h / cudnn_ops.h, checked against
  * the constants of {@code org.bytedeco.cuda.global.cudnn} by {@code CudnnPlanTest}) so this class loads without
@@ -59,6 +61,23 @@ record CudnnPlan(int cellMode, int dirMode, int dataType, int mathPrecision, int
 
     /** Channels of cuDNN's y: {@code D · stateSize} (before rnn4j adds halves for BIDIRECTIONAL_SUM). */
     int cudnnOutputSize() { return cudnnDirections() * projSize; }
+
+    /**
+     * The kernels of rnn4j's own a native call launches around {@code cudnnRNNForward} (empty: cuDNN alone): the
+     * direction sum of BIDIRECTIONAL_SUM, and F16's conversions between the host's floats and cuDNN's halves.
+     */
+    EnumSet<GpuOps.Kernel> nativeKernels() {
+        EnumSet<GpuOps.Kernel> kernels = EnumSet.noneOf(GpuOps.Kernel.class);
+        boolean half = dataType == CUDNN_DATA_HALF;
+        if (sumHalves) kernels.add(sumKernel());
+        if (half) kernels.addAll(EnumSet.of(GpuOps.Kernel.HALF_PACK, GpuOps.Kernel.HALF_UNPACK));
+        return kernels;
+    }
+
+    /** The direction-sum kernel for the data type (BIDIRECTIONAL_SUM plans). */
+    GpuOps.Kernel sumKernel() {
+        return dataType == CUDNN_DATA_HALF ? GpuOps.Kernel.SUM_DIRECTIONS_HALF : GpuOps.Kernel.SUM_DIRECTIONS;
+    }
 
     /**
      * Whether cuDNN's own kernels may turn a NaN into a number: its ReLU is documented as max(0, x), and CUDA's

@@ -1,7 +1,7 @@
 package org.rnn4j.cudnn;
 
 import java.nio.ByteBuffer;
-import java.util.EnumSet;
+import java.util.Set;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.cuda.global.cudnn;
 import org.bytedeco.cuda.global.nvrtc;
@@ -25,10 +25,10 @@ import org.rnn4j.spi.AbstractPreparedRnn;
  * RNN descriptor, descriptors and buffers) from a pool that grows to the peak concurrency; only the weight space is
  * shared, read-only. BIDIRECTIONAL_SUM adds cuDNN's two directions on the device with an NVRTC kernel
  * ({@link GpuOps.Kernel#SUM_DIRECTIONS}), so only the sum comes back to the host; F16 data crosses to and from the
- * host as floats, converted on the device ({@link GpuOps.Kernel#HALF_PACK}, {@link GpuOps.Kernel#HALF_UNPACK}). A call with NaN or ±Inf in its
- * data on a plan whose kernels may lose NaN ({@link CudnnPlan#losesNaN}) runs on a composed twin instead, built on
- * the first such call. {@code close()} (idempotent, waits for calls) frees all device memory and handles, the
- * kernels' and the twin's included.
+ * host as floats, converted on the device ({@link GpuOps.Kernel#HALF_PACK}, {@link GpuOps.Kernel#HALF_UNPACK}); see
+ * {@link CudnnPlan#nativeKernels}. A call with NaN or ±Inf in its data on a plan whose kernels may lose NaN
+ * ({@link CudnnPlan#losesNaN}) runs on a composed twin instead, built on the first such call. {@code close()}
+ * (idempotent, waits for calls) frees all device memory and handles, the kernels' and the twin's included.
  */
 final class CudnnPreparedRnn extends AbstractPreparedRnn {
     private final CudnnPlan plan;
@@ -60,24 +60,25 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
         // Each context configures its own RNN descriptor from the plan; all but the first check that it sizes the
         // weight space as the first one did, through which the weights were laid out.
         this.pool = new ContextPool<>(() -> new CudnnContext(device, spec, plan, stack.weightSpaceBytes));
+        Set<GpuOps.Kernel> wanted = plan.nativeKernels();
         CudaKernels loaded = null;
         try {
+            if (!wanted.isEmpty()) {
+                // Before any native work: a missing NVRTC is reported, not found after the weights were uploaded.
+                boolean sum = plan.sumHalves();
+                boolean half = stack.elementBytes() == 2;
+                CudaDevice.requireLibraries(spec, (sum && half ? "BIDIRECTIONAL_SUM's addition and F16's conversions run"
+                        : sum ? "BIDIRECTIONAL_SUM's addition runs" : "F16's conversions run")
+                        + " on the GPU in kernels compiled with NVRTC", nvrtc.class);
+            }
             CudnnContext first = pool.take();
             try {
                 stack.build(first, weights);
             } finally {
                 pool.give(first);
             }
-            boolean half = stack.elementBytes() == 2;
-            if (plan.sumHalves() || half) {
-                CudaDevice.requireLibraries(spec, (plan.sumHalves() ? "BIDIRECTIONAL_SUM adds the two directions" : "F16 data is converted")
-                        + " on the GPU by kernels compiled with NVRTC", nvrtc.class);
-                EnumSet<GpuOps.Kernel> wanted = EnumSet.noneOf(GpuOps.Kernel.class);
-                if (plan.sumHalves()) wanted.add(half ? GpuOps.Kernel.SUM_DIRECTIONS_HALF : GpuOps.Kernel.SUM_DIRECTIONS);
-                if (half) wanted.addAll(EnumSet.of(GpuOps.Kernel.HALF_PACK, GpuOps.Kernel.HALF_UNPACK));
-                // The context made our device current on this thread.
-                loaded = new CudaKernels(device, spec, wanted);
-            }
+            // The context made our device current on this thread.
+            if (!wanted.isEmpty()) loaded = new CudaKernels(device, spec, wanted);
         } catch (RuntimeException | Error e) {
             release();
             throw e;
@@ -197,8 +198,8 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
         if (timer != null) timer.end(ctx.stream, spec);
         if (out != y) {
             // Both halves of y's rows [maxT·N, 2·S] (padding rows are 0 in both: cuDNN's paddingFill) into [maxT·N, S].
-            kernels.launch(eb == 4 ? GpuOps.Kernel.SUM_DIRECTIONS : GpuOps.Kernel.SUM_DIRECTIONS_HALF, ctx.stream,
-                    outCount, spec, null, y, CudaGpuOps.byteAt(y, (long) s * eb), yChannels, out, maxT * n, s);
+            kernels.launch(plan.sumKernel(), ctx.stream, outCount, spec, null, y, CudaGpuOps.byteAt(y, (long) s * eb),
+                    yChannels, out, maxT * n, s);
         }
 
         ByteBuffer yStage = wantY && 4 * outCount <= pinnedLimit ? ctx.yHost.ensure(4 * outCount) : null;

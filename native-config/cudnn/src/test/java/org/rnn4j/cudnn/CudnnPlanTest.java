@@ -21,6 +21,18 @@ class CudnnPlanTest {
     private static RnnSpec.Builder spec(Cell cell) { return RnnSpec.builder(cell).inputSize(5).hiddenSize(7); }
 
     @Test
+    void nativeKernelsAreTheSumForBidirectionalSumAndTheConversionsForF16() {
+        RnnSpec.Builder b = RnnSpec.builder(Cell.lstm()).inputSize(3).hiddenSize(4);
+        assertEquals(java.util.Set.of(), CudnnPlan.of(b.build()).nativeKernels(), "F32 forward: cuDNN alone");
+        assertEquals(java.util.Set.of(GpuOps.Kernel.SUM_DIRECTIONS),
+                CudnnPlan.of(b.direction(Direction.BIDIRECTIONAL_SUM).build()).nativeKernels());
+        assertEquals(java.util.Set.of(GpuOps.Kernel.SUM_DIRECTIONS_HALF, GpuOps.Kernel.HALF_PACK, GpuOps.Kernel.HALF_UNPACK),
+                CudnnPlan.of(b.dataType(DataType.F16).build()).nativeKernels());
+        assertEquals(java.util.Set.of(GpuOps.Kernel.HALF_PACK, GpuOps.Kernel.HALF_UNPACK),
+                CudnnPlan.of(b.direction(Direction.BIDIRECTIONAL_CONCAT).build()).nativeKernels());
+    }
+
+    @Test
     void enumValuesSpelledOutMatchThePreset() {
         // Compile-time constants of the preset: reading them loads no natives.
         assertEquals(cudnn.CUDNN_RNN_RELU, CudnnPlan.CUDNN_RNN_RELU);

@@ -174,10 +174,10 @@ public final class HostCudaRun {
             if (live != baseline) throw new AssertionError("k=" + k + ": " + live + " live device objects, " + baseline + " before");
             if (!fired) {
                 CudnnPlan plan = CudnnBackend.plan(spec);
-                // A native BIDIRECTIONAL_SUM plan adds its directions with an NVRTC kernel (driver API launches).
+                // A native plan with kernels of its own (bidirectional sum, F16) compiles and launches them too.
                 java.util.Set<String> expected = !plan.isNative()
                         ? java.util.Set.of("CUBLAS_STATUS", "CUDA_ERROR", "NVRTC_ERROR", "cudaError")
-                        : plan.sumHalves() ? java.util.Set.of("CUDNN_STATUS", "CUDA_ERROR", "NVRTC_ERROR", "cudaError")
+                        : !plan.nativeKernels().isEmpty() ? java.util.Set.of("CUDNN_STATUS", "CUDA_ERROR", "NVRTC_ERROR", "cudaError")
                         : java.util.Set.of("CUDNN_STATUS", "cudaError");
                 if (!libraries.equals(expected)) throw new AssertionError("statuses seen " + libraries + ", expected " + expected);
                 return k - 1;
