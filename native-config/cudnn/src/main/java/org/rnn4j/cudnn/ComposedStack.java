@@ -58,6 +58,9 @@ final class ComposedStack {
 
         float[] hx = batch.packStates(in.initialH(), ld, s);
         float[] cx = lstm ? batch.packStates(in.initialC(), ld, h) : null;
+        // Final states as downloaded; with no step to run, the initial ones.
+        float[] hy = wantH && batch.maxLength() > 0 ? new float[hx.length] : hx;
+        float[] cy = wantC && batch.maxLength() > 0 ? new float[cx.length] : cx;
         // The last layer's Y as it comes back: one array per direction, or one for BIDIRECTIONAL_SUM (added on the device).
         float[][] ys = new float[sum ? 1 : spec.direction().count()][];
         if (batch.maxLength() > 0) {
@@ -80,22 +83,21 @@ final class ComposedStack {
             }
             if (wantH) {
                 run.roundToHalf(run.hState, hx.length);
-                ops.download(run.hState, hx);
+                ops.download(run.hState, hy);
             }
             if (wantC) {
                 run.roundToHalf(run.cState, cx.length);
-                ops.download(run.cState, cx);
+                ops.download(run.cState, cy);
             }
             ops.finish();
         } else if (wantY) {
             for (int d = 0; d < ys.length; d++) ys[d] = new float[0];
         }
-        // Every length 0: no step ran, Y is zero and the final states are the initial ones as given (hx, cx as
-        // packed; F16 too, unrounded — in a mixed batch a zero-length row's state went through the device and comes
-        // back rounded to half; the native path returns it as given in both cases).
+        // A zero-length sequence's final states are its initial ones as given (F16 too, unrounded), in a mixed batch
+        // as in an all-zero one, and as on the native path (SequenceStaging.restoreZeroLengthStates).
         float[] y = wantY ? batch.unpackY(ys, in.layout(), s) : null;
-        float[] hOut = wantH ? batch.unpackStates(hx, ld, s) : null;
-        float[] cOut = wantC ? batch.unpackStates(cx, ld, h) : null;
+        float[] hOut = wantH ? batch.unpackStates(hy, hx, ld, s) : null;
+        float[] cOut = wantC ? batch.unpackStates(cy, cx, ld, h) : null;
         return new RnnOutput(y, hOut, cOut, in.layout(), in.steps(), n, spec.outputSize());
     }
 

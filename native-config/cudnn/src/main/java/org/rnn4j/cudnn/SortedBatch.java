@@ -68,12 +68,18 @@ final class SortedBatch {
         return out;
     }
 
-    /** Sorted states {@code [L·D, N, width]} → caller order. */
-    float[] unpackStates(float[] sorted, int layerDirections, int width) {
-        float[] out = new float[sorted.length];
+    /**
+     * Final states {@code [L·D, N, width]} from the device, sorted → caller order. A zero-length sequence's rows are
+     * taken from {@code initial} (the packed initial states, sorted too) instead: no step ran for it, so its final
+     * state is its initial state as given, whatever the device's copy of it went through (F16 rounding) and whatever
+     * the other rows' lengths. {@code finals} may be {@code initial} (nothing ran).
+     */
+    float[] unpackStates(float[] finals, float[] initial, int layerDirections, int width) {
+        float[] out = new float[finals.length];
         for (int ld = 0; ld < layerDirections; ld++) {
             for (int j = 0; j < batch; j++) {
-                System.arraycopy(sorted, (ld * batch + j) * width, out, (ld * batch + order[j]) * width, width);
+                float[] from = lengths[j] == 0 ? initial : finals;
+                System.arraycopy(from, (ld * batch + j) * width, out, (ld * batch + order[j]) * width, width);
             }
         }
         return out;

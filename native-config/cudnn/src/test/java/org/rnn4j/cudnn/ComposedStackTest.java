@@ -201,9 +201,10 @@ class ComposedStackTest {
 
     /**
      * F16 on the composed path computes in float on half-rounded data, and rounds what it returns to half values on
-     * the device (half.cu); a zero-length sequence's final state is its rounded initial state. (Leaving out the
-     * rounding of the inputs only makes results more accurate, which no tolerance can see; the kernel itself is
-     * checked bit for bit in HalfKernelsTest.)
+     * the device (half.cu). A zero-length sequence's final states are its initial ones exactly as given (not rounded),
+     * whether the other rows ran (their states went through the device) or none did, as on the native path. (Leaving
+     * out the rounding of the inputs only makes results more accurate, which no tolerance can see; the kernel itself
+     * is checked bit for bit in HalfKernelsTest.)
      */
     @Test
     void f16OutputsAreHalfValues() {
@@ -211,13 +212,34 @@ class ComposedStackTest {
             RnnSpec spec = RnnSpec.builder(new Cell.Lstm().withAllPeepholes()).inputSize(5).hiddenSize(6).layers(2)
                     .direction(d).dataType(DataType.F16).build();
             RnnWeights w = RnnWeights.random(spec, 9);
-            RnnOutput out = composed(spec, w, input(spec, 4, 3, new int[] {4, 0, 2}, 9));
-            for (float[] a : List.of(out.y(), out.hFinal(), out.cFinal())) {
-                for (int i = 0; i < a.length; i++) {
-                    assertEquals(Half.toFloat(Half.fromFloat(a[i])), a[i], spec.caseName() + ": element " + i + " is not a half value");
+            for (int[] lengths : List.of(new int[] {4, 0, 2}, new int[] {0, 0, 0})) {
+                RnnInput in = input(spec, 4, 3, lengths, 9);
+                RnnOutput out = composed(spec, w, in);
+                String name = spec.caseName() + " lengths " + java.util.Arrays.toString(lengths);
+                for (int i = 0; i < out.y().length; i++) {
+                    assertEquals(Half.toFloat(Half.fromFloat(out.y()[i])), out.y()[i], name + ": Y element " + i + " is not a half value");
                 }
+                assertStates(name + " h", in.initialH(), out.hFinal(), lengths, spec.stateSize());
+                assertStates(name + " c", in.initialC(), out.cFinal(), lengths, spec.hiddenSize());
             }
         }
+    }
+
+    /** Final states [L·D, N, width]: a zero-length row's are its initial ones bit for bit, the others half values. */
+    private static void assertStates(String what, float[] initial, float[] actual, int[] lengths, int width) {
+        int batch = lengths.length;
+        boolean sawUnrounded = false;
+        for (int i = 0; i < actual.length; i++) {
+            if (lengths[i / width % batch] == 0) {
+                assertEquals(Float.floatToRawIntBits(initial[i]), Float.floatToRawIntBits(actual[i]),
+                        what + ": element " + i + " of a zero-length row is not its initial state as given");
+                sawUnrounded |= Half.toFloat(Half.fromFloat(initial[i])) != initial[i];
+            } else {
+                assertEquals(Half.toFloat(Half.fromFloat(actual[i])), actual[i], what + ": element " + i + " is not a half value");
+            }
+        }
+        // The initial values are random floats, so rounding them would have shown.
+        assertTrue(sawUnrounded, what + ": no zero-length row held a value that is not a half");
     }
 
     static RnnOutput reference(RnnSpec spec, RnnWeights w, RnnInput in) {
