@@ -20,7 +20,8 @@ import org.rnn4j.reference.ReferenceBackend;
 
 /**
  * Entry point for the first GPU session (docs/gpu-validation.md): runs a handful of specs on cuDNN (native and composed
- * paths) and on the float64 reference, prints PASS/FAIL per case with the largest error and its bound, compiles every kernel with NVRTC, then (argument {@code bench}) the median
+ * paths) and on the float64 reference, prints PASS/FAIL per case with the largest error and its bound, compiles every kernel with NVRTC,
+ * checks F16's conversion kernels bit for bit ({@link HalfConversionCheck}), then (argument {@code bench}) the median
  * time per forward call of the benchmark shapes ({@code bench smoke}: the same table on tiny shapes, a rehearsal). Exit status: 0 all passed, 1 a case failed, 2 backend unavailable.
  * Run with {@code -Drnn4j.cudnn.enable=true}. Single-threaded; not part of the library API.
  */
@@ -60,6 +61,8 @@ public final class GpuSelfCheck {
                 System.out.println("FAIL nvrtc " + kernel + ": " + e);
             }
         }
+        total++;
+        if (!halfConversions(device)) failed++;
         System.out.println("self-check: " + (total - failed) + "/" + total + " passed");
         if (args.length > 0 && args[0].equals("bench")) {
             boolean smoke = args.length > 1 && args[1].equals("smoke");
@@ -67,6 +70,29 @@ public final class GpuSelfCheck {
             ConcurrencyBench.run(cudnn, smoke);
         }
         System.exit(failed == 0 ? 0 : 1);
+    }
+
+    /** How many PASS/FAIL lines {@link #main} prints before its total: the cases, one NVRTC compile per kernel file, F16's conversions. */
+    static int steps() {
+        return cases().size() + KernelSources.KERNELS.size() + 1;
+    }
+
+    /**
+     * F16's conversion kernels on the GPU, bit for bit against {@link Half} ({@link HalfConversionCheck}): the PTX
+     * {@code cvt} instructions run nowhere else before a GPU session.
+     */
+    private static boolean halfConversions(int device) {
+        // The spec only names the check in error messages.
+        RnnSpec named = RnnSpec.builder(Cell.lstm()).inputSize(1).hiddenSize(1).dataType(DataType.F16).build();
+        try (CudaDevice gpu = new CudaDevice(device, named, PinnedBuffer.limitBytes(null)); GpuOps ops = gpu.newContext()) {
+            String bad = HalfConversionCheck.run(ops);
+            System.out.println((bad.isEmpty() ? "PASS" : "FAIL") + " f16 conversions (half.cu, sum_directions.cu's half variant)"
+                    + " bit for bit against Half: " + (bad.isEmpty() ? HalfConversionCheck.inputs().length + " floats" : bad));
+            return bad.isEmpty();
+        } catch (RuntimeException e) {
+            System.out.println("FAIL f16 conversions: " + e);
+            return false;
+        }
     }
 
     /**

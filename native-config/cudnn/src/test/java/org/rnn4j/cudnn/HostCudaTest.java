@@ -64,10 +64,11 @@ class HostCudaTest {
         HostCuda.Result self = HostCuda.run(GpuSelfCheck.class, 300);
         String out = String.join("\n", self.stdout());
         assertEquals(0, self.exitCode(), "GpuSelfCheck exit status\n" + out + "\n" + self.stderr());
-        int cases = GpuSelfCheck.cases().size() + KernelSources.KERNELS.size();
+        int cases = GpuSelfCheck.steps();
         assertTrue(out.contains("self-check: " + cases + "/" + cases + " passed"), out);
         // The stand-in's default driver (13.0) is older than its NVRTC (13.1): only cubins load, as on such a machine.
         for (String kernel : KernelSources.KERNELS) assertTrue(out.contains("PASS nvrtc " + kernel + " sm_90 (cubin)"), out);
+        assertTrue(out.contains("PASS f16 conversions"), out);
         assertFalseViolations(self);
     }
 
@@ -119,7 +120,7 @@ class HostCudaTest {
                 GpuSelfCheck.class, 300);
         String out = String.join("\n", self.stdout());
         assertEquals(0, self.exitCode(), "GpuSelfCheck exit status\n" + out + "\n" + self.stderr());
-        int cases = GpuSelfCheck.cases().size() + KernelSources.KERNELS.size();
+        int cases = GpuSelfCheck.steps();
         assertTrue(out.contains("self-check: " + cases + "/" + cases + " passed"), out);
         for (String kernel : KernelSources.KERNELS) {
             assertTrue(out.contains("PASS nvrtc " + kernel + " compute_121 (PTX, JIT-compiled by the driver)"), out);
