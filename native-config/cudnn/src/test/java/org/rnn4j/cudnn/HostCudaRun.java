@@ -115,7 +115,10 @@ public final class HostCudaRun {
         for (RnnSpec spec : List.of(
                 RnnSpec.builder(Cell.lstm()).inputSize(3).hiddenSize(5).layers(2).direction(Direction.BIDIRECTIONAL_SUM).build(),
                 RnnSpec.builder(new Cell.Lstm().withPeepholes(org.rnn4j.Gate.FORGET)).inputSize(3).hiddenSize(5)
-                        .direction(Direction.BIDIRECTIONAL_CONCAT).build())) {
+                        .direction(Direction.BIDIRECTIONAL_CONCAT).build(),
+                // Native F16: its data goes through the pack and unpack kernels on every copy.
+                RnnSpec.builder(Cell.gru(Cell.ResetMode.LINEAR_BEFORE_RESET)).inputSize(3).hiddenSize(4)
+                        .dataType(org.rnn4j.DataType.F16).build())) {
             check("a failure injected into each native call in turn", spec, () -> faultEveryCall(cudnn, spec));
         }
         System.out.flush();
