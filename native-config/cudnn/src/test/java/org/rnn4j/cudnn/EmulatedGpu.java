@@ -232,8 +232,9 @@ final class EmulatedGpu implements GpuOps {
         synchronized (EmulatedGpu.class) {
             if (process != null || unavailable != null) return unavailable;
             try {
+                String problem = Executables.gxxProblem();
+                if (problem != null) return unavailable = problem;
                 String gxx = Executables.onPath("g++");
-                if (gxx == null) return unavailable = "g++ is not on PATH (Debian: apt-get install g++)";
                 HostBuild build = HostBuild.withKernelSources("rnn4j-emulated-gpu");
                 build.copyResource("emulator/emulated_device.cpp");
                 StringBuilder dispatch = new StringBuilder();

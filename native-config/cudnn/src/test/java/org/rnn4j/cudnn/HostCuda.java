@@ -76,8 +76,9 @@ final class HostCuda {
     private static synchronized String build() {
         if (dir != null || unavailable != null) return unavailable;
         try {
+            String problem = Executables.gxxProblem();
+            if (problem != null) return unavailable = problem;
             String gxx = Executables.onPath("g++");
-            if (gxx == null) return unavailable = "g++ is not on PATH (Debian: apt-get install g++)";
             HostBuild build = HostBuild.withKernelSources("rnn4j-hostcuda");
             build.copyResource("hostcuda/host_cuda.cpp");
             build.copyResource("hostcuda/hostcuda.map");
