@@ -1,6 +1,8 @@
 package org.rnn4j.cudnn;
 
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.util.Set;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.cuda.global.cudnn;
@@ -9,8 +11,6 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.javacpp.ShortPointer;
-import org.bytedeco.javacpp.SizeTPointer;
 import org.rnn4j.OutputKind;
 import org.rnn4j.RnnInput;
 import org.rnn4j.RnnOutput;
@@ -128,66 +128,55 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
         int h = plan.hiddenSize();
         int ld = plan.numLayers() * plan.cudnnDirections();
         int yChannels = plan.cudnnOutputSize();
-        int outChannels = plan.sumHalves() ? s : yChannels; // Y's channels: cuDNN's y, or its two directions added
+        boolean sum = plan.sumHalves();
+        int outChannels = sum ? s : yChannels; // Y's channels: cuDNN's y, or its two directions added
         int eb = stack.elementBytes();
         boolean lstm = plan.cellMode() == CudnnPlan.CUDNN_LSTM;
         boolean wantY = in.wants(OutputKind.Y, spec);
         boolean wantH = in.wants(OutputKind.H_FINAL, spec);
         boolean wantC = lstm && in.wants(OutputKind.C_FINAL, spec);
+        boolean hasHx = in.initialH() != null;
+        boolean hasCx = lstm && in.initialC() != null;
         int[] lengths = staging.cudnnLengths();
+        long work = ctx.describe(plan, maxT, lengths, spec);
 
-        // x / y: RNN data descriptors, SEQ_MAJOR_UNPACKED = [maxT, N, vectorSize] with per-sequence lengths (all
-        // >= 1, see SequenceStaging); padding of y is filled with 0 (paddingFill points to a host value of dataType).
-        Pointer zero = eb == 4 ? new FloatPointer(1).put(0f) : new ShortPointer(1).put((short) 0);
-        CudaErrors.cudnn(cudnn.cudnnSetRNNDataDescriptor(ctx.xDesc, plan.dataType(), 0, maxT, n, plan.inputSize(),
-                lengths, zero), "cudnnSetRNNDataDescriptor (x)", spec);
-        CudaErrors.cudnn(cudnn.cudnnSetRNNDataDescriptor(ctx.yDesc, plan.dataType(), 0, maxT, n, yChannels,
-                lengths, zero), "cudnnSetRNNDataDescriptor (y)", spec);
-        // h: [numLayers·D, N, projSize], c: [numLayers·D, N, hiddenSize], fully packed (strides N·W, W, 1).
-        CudaErrors.cudnn(cudnn.cudnnSetTensorNdDescriptor(ctx.hDesc, plan.dataType(), 3, new int[] {ld, n, s},
-                new int[] {n * s, s, 1}), "cudnnSetTensorNdDescriptor (h)", spec);
-        CudaErrors.cudnn(cudnn.cudnnSetTensorNdDescriptor(ctx.cDesc, plan.dataType(), 3, new int[] {ld, n, h},
-                new int[] {n * h, h, 1}), "cudnnSetTensorNdDescriptor (c)", spec);
-
-        // Inference needs only the workspace (reserve space is for training).
-        long work;
-        try (SizeTPointer workSize = new SizeTPointer(1); SizeTPointer reserveSize = new SizeTPointer(1)) {
-            CudaErrors.cudnn(cudnn.cudnnGetRNNTempSpaceSizes(ctx.handle, ctx.rnn.desc, cudnn.CUDNN_FWD_MODE_INFERENCE,
-                    ctx.xDesc, workSize, reserveSize), "cudnnGetRNNTempSpaceSizes", spec);
-            work = workSize.get();
-        }
         // Element counts; device tensors hold the data type (eb bytes each), the host side always floats.
         long xCount = (long) maxT * n * plan.inputSize();
         long yCount = (long) maxT * n * yChannels;
         long outCount = (long) maxT * n * outChannels;
         long hCount = (long) ld * n * s;
         long cCount = (long) ld * n * h;
-        // F16: every tensor's floats pass through the context's float buffer, where a kernel converts them. One buffer
-        // serves them all in turn: the stream runs each copy and its kernel before the next tensor's.
-        if (eb == 2) ctx.floats.ensure(4 * Math.max(Math.max(xCount, outCount), Math.max(hCount, cCount)), spec);
-        Pointer x = ctx.x.ensure(xCount * eb, spec);
-        Pointer y = ctx.y.ensure(yCount * eb, spec);
-        Pointer out = wantY && plan.sumHalves() ? ctx.ySum.ensure(outCount * eb, spec) : y;
+        NativeIo io = new NativeIo(xCount, hasHx ? hCount : 0, hasCx ? cCount : 0, n, wantH ? hCount : 0, wantC ? cCount : 0,
+                sum ? (wantY ? outCount : 0) : yCount, wantY);
+        Pointer up = ctx.up.ensure(io.uploadEnd * eb, spec);
+        Pointer down = ctx.down.ensure(io.downloadRegion * eb, spec);
+        // F16: both copies' floats pass through the context's float buffer, where a kernel converts them; the stream
+        // runs the upload's packing before the forward, and the forward before the download's widening.
+        Pointer floats = eb == 2 ? ctx.floats.ensure(4 * Math.max(io.uploadEnd, io.downloadEnd), spec) : null;
+        Pointer y = sum ? ctx.y.ensure(yCount * eb, spec) : CudaGpuOps.byteAt(down, io.y * eb);
         Pointer ws = ctx.workSpace.ensure(work, spec);
+        Pointer x = CudaGpuOps.byteAt(up, io.x * eb);
         // NULL hx / cx mean zero initial states; NULL hy / cy mean "do not write final states".
-        Pointer hx = in.initialH() != null ? ctx.hx.ensure(hCount * eb, spec) : null;
-        Pointer cx = lstm && in.initialC() != null ? ctx.cx.ensure(cCount * eb, spec) : null;
-        Pointer hy = wantH ? ctx.hy.ensure(hCount * eb, spec) : null;
-        Pointer cy = wantC ? ctx.cy.ensure(cCount * eb, spec) : null;
-        // devSeqLengths: the same int32[N] as the descriptors' seqLengthArray, but in device memory.
-        Pointer devLengths = ctx.seqLengths.ensure(4L * n, spec);
+        Pointer hx = hasHx ? CudaGpuOps.byteAt(up, io.hx * eb) : null;
+        Pointer cx = hasCx ? CudaGpuOps.byteAt(up, io.cx * eb) : null;
+        Pointer hy = wantH ? CudaGpuOps.byteAt(down, io.hy * eb) : null;
+        Pointer cy = wantC ? CudaGpuOps.byteAt(down, io.cy * eb) : null;
+        // devSeqLengths: the same int32[N] as the descriptors' seqLengthArray, uploaded with the data (F16: left in
+        // the float buffer, which the packing kernel does not convert).
+        Pointer devLengths = CudaGpuOps.byteAt(eb == 2 ? floats : up, io.lengths * 4);
 
         // Every buffer is in place (a regrown one's cudaFree waits for the device): now the work is queued.
-        upload(ctx, devLengths, new IntPointer(lengths), 4L * n, "sequence lengths");
-        ByteBuffer stage = 4 * xCount <= pinnedLimit ? ctx.xHost.ensure(4 * xCount) : null;
-        if (stage != null) {
-            staging.packX(in.x(), in.layout(), plan.inputSize(), stage.asFloatBuffer());
-            toDevice(ctx, x, ctx.xHost.address(), xCount, "x");
+        HostStage upHost = stage(ctx.upHost, io.uploadEnd);
+        staging.packX(in.x(), in.layout(), plan.inputSize(), upHost.floats()); // io.x is 0
+        if (hasHx) upHost.floats().put(Math.toIntExact(io.hx), in.initialH());
+        if (hasCx) upHost.floats().put(Math.toIntExact(io.cx), in.initialC());
+        upHost.ints().put(Math.toIntExact(io.lengths), lengths);
+        if (eb == 4) {
+            copy(ctx, up, upHost.address(), 4 * io.uploadEnd, cudart.cudaMemcpyHostToDevice, "x, initial states and lengths to device");
         } else {
-            toDevice(ctx, x, new FloatPointer(staging.packX(in.x(), in.layout(), plan.inputSize())), xCount, "x");
+            copy(ctx, floats, upHost.address(), 4 * io.uploadEnd, cudart.cudaMemcpyHostToDevice, "x, initial states and lengths to device");
+            kernels.launch(GpuOps.Kernel.HALF_PACK, ctx.stream, io.lengths, spec, null, floats, up, Math.toIntExact(io.lengths));
         }
-        if (hx != null) toDevice(ctx, hx, new FloatPointer(in.initialH()), hCount, "hx");
-        if (cx != null) toDevice(ctx, cx, new FloatPointer(in.initialC()), cCount, "cx");
 
         StreamTimer timer = timeDevice ? ctx.timer(spec) : null;
         if (timer != null) timer.start(ctx.stream, spec);
@@ -196,69 +185,56 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
                 ctx.cDesc, cx, cy, stack.weightSpaceBytes, stack.weightSpace.address(), work, ws, 0, null),
                 "cudnnRNNForward", spec);
         if (timer != null) timer.end(ctx.stream, spec);
-        if (out != y) {
+        if (sum && wantY) {
             // Both halves of y's rows [maxT·N, 2·S] (padding rows are 0 in both: cuDNN's paddingFill) into [maxT·N, S].
             kernels.launch(plan.sumKernel(), ctx.stream, outCount, spec, null, y, CudaGpuOps.byteAt(y, (long) s * eb),
-                    yChannels, out, maxT * n, s);
+                    yChannels, CudaGpuOps.byteAt(down, io.y * eb), maxT * n, s);
         }
 
-        ByteBuffer yStage = wantY && 4 * outCount <= pinnedLimit ? ctx.yHost.ensure(4 * outCount) : null;
-        if (yStage != null) toHost(ctx, ctx.yHost.address(), out, outCount, "y");
-        FloatPointer yHost = wantY && yStage == null ? toHost(ctx, new FloatPointer(outCount), out, outCount, "y") : null;
-        FloatPointer hHost = wantH ? toHost(ctx, new FloatPointer(hCount), hy, hCount, "hy") : null;
-        FloatPointer cHost = wantC ? toHost(ctx, new FloatPointer(cCount), cy, cCount, "cy") : null;
+        HostStage downHost = io.downloadEnd > 0 ? stage(ctx.downHost, io.downloadEnd) : null;
+        if (downHost != null) {
+            Pointer from = down;
+            if (eb == 2) {
+                kernels.launch(GpuOps.Kernel.HALF_UNPACK, ctx.stream, io.downloadEnd, spec, null, down, floats, Math.toIntExact(io.downloadEnd));
+                from = floats;
+            }
+            copy(ctx, downHost.address(), from, 4 * io.downloadEnd, cudart.cudaMemcpyDeviceToHost, "final states and y to host");
+        }
         CudaErrors.cuda(cudart.cudaStreamSynchronize(ctx.stream), "cudaStreamSynchronize (forward)", spec);
         if (timer != null) lastDeviceMicros = timer.micros(spec);
 
         // Only now, after every native call succeeded, are the caller's results built.
-        float[] yOut = !wantY ? null
-                : yStage != null ? staging.unpackY(yStage.asFloatBuffer(), in.layout(), outChannels)
-                : staging.unpackY(floats(yHost, outCount), in.layout(), outChannels);
-        float[] hOut = wantH ? floats(hHost, hCount) : null;
-        float[] cOut = wantC ? floats(cHost, cCount) : null;
+        FloatBuffer results = downHost == null ? null : downHost.floats();
+        float[] yOut = wantY ? staging.unpackY(results.slice(Math.toIntExact(io.y), Math.toIntExact(outCount)), in.layout(), outChannels) : null;
+        float[] hOut = wantH ? floats(results, io.hy, hCount) : null;
+        float[] cOut = wantC ? floats(results, io.cy, cCount) : null;
         if (hOut != null) staging.restoreZeroLengthStates(hOut, in.initialH(), ld, s);
         if (cOut != null) staging.restoreZeroLengthStates(cOut, in.initialC(), ld, h);
         return new RnnOutput(yOut, hOut, cOut, in.layout(), in.steps(), n, spec.outputSize());
     }
 
-    /**
-     * Queues {@code count} floats at {@code host} into device tensor {@code dst} of the plan's data type: one copy
-     * (F32), or a copy into the context's float buffer and a kernel packing it into {@code dst}'s halves (F16).
-     */
-    private void toDevice(CudnnContext ctx, Pointer dst, Pointer host, long count, String what) {
-        if (stack.elementBytes() == 4) {
-            upload(ctx, dst, host, 4 * count, what);
-            return;
-        }
-        Pointer floats = ctx.floats.address();
-        upload(ctx, floats, host, 4 * count, what);
-        kernels.launch(GpuOps.Kernel.HALF_PACK, ctx.stream, count, spec(), null, floats, dst, Math.toIntExact(count));
-    }
+    /** Host memory of one copy and float and int views of it from element 0. */
+    private record HostStage(Pointer address, FloatBuffer floats, IntBuffer ints) {}
 
     /**
-     * Queues {@code count} elements of device tensor {@code src} (the plan's data type) to {@code host} as floats: one
-     * copy (F32), or a kernel widening them into the context's float buffer and a copy of that (F16). Returns
-     * {@code host}.
+     * Host memory for a copy of {@code count} floats: the context's pinned buffer where the copy fits the pinned
+     * limit and {@code cudaMallocHost} gives it, else pageable memory of this call's pointer scope (freed when the
+     * call returns, after its stream was synchronized).
      */
-    private <P extends Pointer> P toHost(CudnnContext ctx, P host, Pointer src, long count, String what) {
-        Pointer from = src;
-        if (stack.elementBytes() == 2) {
-            from = ctx.floats.address();
-            kernels.launch(GpuOps.Kernel.HALF_UNPACK, ctx.stream, count, spec(), null, src, from, Math.toIntExact(count));
-        }
-        CudaErrors.cuda(cudart.cudaMemcpyAsync(host, from, 4 * count, cudart.cudaMemcpyDeviceToHost, ctx.stream),
-                "cudaMemcpyAsync (" + what + " to host, " + 4 * count + " bytes)", spec());
-        return host;
+    private HostStage stage(PinnedBuffer pinned, long count) {
+        ByteBuffer bytes = 4 * count <= pinnedLimit ? pinned.ensure(4 * count) : null;
+        if (bytes != null) return new HostStage(pinned.address(), bytes.asFloatBuffer(), bytes.asIntBuffer());
+        FloatPointer pageable = new FloatPointer(count);
+        return new HostStage(pageable, pageable.asBuffer(), new IntPointer(pageable).capacity(count).asBuffer());
     }
 
-    private void upload(CudnnContext ctx, Pointer device, Pointer host, long bytes, String what) {
-        CudaErrors.cuda(cudart.cudaMemcpyAsync(device, host, bytes, cudart.cudaMemcpyHostToDevice, ctx.stream),
-                "cudaMemcpyAsync (" + what + " to device, " + bytes + " bytes)", spec());
+    private void copy(CudnnContext ctx, Pointer dst, Pointer src, long bytes, int kind, String what) {
+        CudaErrors.cuda(cudart.cudaMemcpyAsync(dst, src, bytes, kind, ctx.stream), "cudaMemcpyAsync (" + what + ", " + bytes + " bytes)", spec());
     }
 
-    private static float[] floats(FloatPointer host, long count) {
+    private static float[] floats(FloatBuffer from, long offset, long count) {
         float[] out = new float[Math.toIntExact(count)];
-        host.get(out);
+        from.get(Math.toIntExact(offset), out);
         return out;
     }
 

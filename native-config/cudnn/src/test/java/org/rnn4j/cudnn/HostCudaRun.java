@@ -49,7 +49,8 @@ public final class HostCudaRun {
                     ? RnnSpec.builder(Cell.lstm()).inputSize(5).hiddenSize(6).layers(2).direction(Direction.BIDIRECTIONAL_SUM).build()
                     : RnnSpec.builder(new Cell.Lstm().withAllPeepholes()).inputSize(5).hiddenSize(6).build();
             check("pageable staging (pinnedStagingMiB=0) agrees with the reference", staged, () -> pageable(cudnn, cases, nativePath));
-            // A limit of 1 MiB with an X of 1.6 MB: X goes pageable, the other copies pinned, in the same call.
+            // A limit of 1 MiB with an X of 1.6 MB: the copy holding X goes pageable, the others pinned, in the same
+            // call (native: the one upload pageable, the download pinned).
             RnnSpec wide = RnnSpec.builder(nativePath ? Cell.lstm() : new Cell.Lstm().withAllPeepholes()).inputSize(512).hiddenSize(4).build();
             check("an X over pinnedStagingMiB=1 is staged pageable beside pinned copies", wide, () -> {
                 System.setProperty(PinnedBuffer.LIMIT_PROPERTY, "1");
@@ -121,7 +122,58 @@ public final class HostCudaRun {
                         .dataType(org.rnn4j.DataType.F16).build())) {
             check("a failure injected into each native call in turn", spec, () -> faultEveryCall(cudnn, spec));
         }
+        // Per-call overhead: a repeated shape makes only the calls a forward needs (descriptors set once per shape).
+        RnnSpec plain = RnnSpec.builder(Cell.lstm()).inputSize(3).hiddenSize(4).build();
+        check("same-shaped native calls make 5 API calls each, both copies pinned", plain, () -> callsPerForward(cudnn, plain, 5));
+        RnnSpec halfGruSum = RnnSpec.builder(Cell.gru(Cell.ResetMode.LINEAR_BEFORE_RESET)).inputSize(3).hiddenSize(4)
+                .direction(Direction.BIDIRECTIONAL_SUM).dataType(org.rnn4j.DataType.F16).build();
+        check("same-shaped native F16 bidirectional-sum calls make 8 API calls each (3 kernels)", halfGruSum,
+                () -> callsPerForward(cudnn, halfGruSum, 8));
         System.out.flush();
+    }
+
+    /**
+     * A prepared native RNN called again with the shape of its previous call (T 4, N 3, ragged lengths, initial states
+     * given, every output wanted) makes {@code expected} fallible API calls per forward, with no copy from pageable
+     * memory: cudaSetDevice, one upload, cudnnRNNForward, one download, the synchronize, and F16's and the direction
+     * sum's kernel launches. New lengths of the same T and N set the four descriptors and ask for the workspace size
+     * again, once. Returns the calls per forward.
+     */
+    private static double callsPerForward(CudnnBackend cudnn, RnnSpec spec, int expected) {
+        RnnWeights w = RnnWeights.random(spec, 23);
+        int ld = spec.layers() * spec.direction().count();
+        java.util.function.IntFunction<RnnInput> withLengths = second -> {
+            RnnInput.Builder b = RnnInput.builder(ComposedStackTest.values(4 * 3 * spec.inputSize(), 5), Layout.TIME_MAJOR, 4, 3)
+                    .sequenceLengths(second == 0 ? new int[] {4, 0, 2} : new int[] {1, 4, 3})
+                    .initialH(ComposedStackTest.values(ld * 3 * spec.stateSize(), 6));
+            if (spec.cell() instanceof Cell.Lstm) b.initialC(ComposedStackTest.values(ld * 3 * spec.hiddenSize(), 7));
+            return b.build();
+        };
+        RnnInput first = withLengths.apply(0);
+        RnnInput second = withLengths.apply(1);
+        try (PreparedRnn p = cudnn.prepare(spec, w)) {
+            p.forward(first); // sets the descriptors and sizes the buffers for this shape
+            org.bytedeco.cuda.global.cudart.cudaDeviceSetLimit(CALLS, 0);
+            for (int call = 0; call < 3; call++) compare("repeat " + call, spec, w, first, p.forward(first), 4);
+            long repeated = limit(CALLS);
+            long pageable = limit(PAGEABLE);
+            org.bytedeco.cuda.global.cudart.cudaDeviceSetLimit(CALLS, 1); // the count per function, on stderr
+            if (repeated != 3L * expected || pageable != 0) {
+                throw new AssertionError(repeated + " API calls in 3 same-shaped forwards, expected 3 × " + expected + "; "
+                        + pageable + " pageable copies, expected 0 (stderr: hostcuda CALLS)");
+            }
+            org.bytedeco.cuda.global.cudart.cudaDeviceSetLimit(CALLS, 0);
+            compare("new lengths", spec, w, second, p.forward(second), 4);
+            compare("new lengths, repeated", spec, w, second, p.forward(second), 4);
+            long changed = limit(CALLS);
+            org.bytedeco.cuda.global.cudart.cudaDeviceSetLimit(CALLS, 1);
+            // Two cudnnSetRNNDataDescriptor, two cudnnSetTensorNdDescriptor, one cudnnGetRNNTempSpaceSizes.
+            if (changed != 2L * expected + 5) {
+                throw new AssertionError(changed + " API calls in two forwards of new lengths, expected 2 × " + expected
+                        + " + 5 (stderr: hostcuda CALLS)");
+            }
+            return (double) repeated / 3;
+        }
     }
 
 
@@ -133,6 +185,10 @@ public final class HostCudaRun {
     private static final int LIVE = 0x52344B;
     private static final int DWELL = 0x52344C;
     private static final int VIOLATIONS = 0x52344D;
+    // (CALLS) counts the fallible API calls since it was set to 0, and prints them per function when set to 1;
+    // (PAGEABLE) counts the cudaMemcpyAsync calls among them whose host side was pageable.
+    private static final int CALLS = 0x52344E;
+    private static final int PAGEABLE = 0x52344F;
     private static final java.util.regex.Pattern STATUS =
             java.util.regex.Pattern.compile("cudaError[A-Za-z]+|CUDA_ERROR_[A-Z_]+|CUBLAS_STATUS_[A-Z_]+|NVRTC_ERROR_[A-Z_]+|CUDNN_STATUS_[A-Z_]+");
 

@@ -421,13 +421,19 @@ struct Report {
  * The tests' control values (cudaDeviceSetLimit / cudaDeviceGetLimit): FAULT arms the k-th fallible call from then
  * on to fail, once; LIVE counts live objects (queued operations included); DWELL (µs) keeps each cudnnRNNForward
  * call that much longer on its thread, with the lock released, so that concurrent use of one handle or RNN
- * descriptor shows; VIOLATIONS counts the reports.
+ * descriptor shows; VIOLATIONS counts the reports. CALLS reads how many fallible calls were made since it was last
+ * set: set to 0 it starts counting afresh, set to 1 it prints the count per function to stderr ("hostcuda CALLS").
+ * PAGEABLE reads how many of the cudaMemcpyAsync calls counted copied to or from pageable host memory.
  */
-const int FAULT_LIMIT = 0x52344A, LIVE_LIMIT = 0x52344B, DWELL_LIMIT = 0x52344C, VIOLATIONS_LIMIT = 0x52344D;
+const int FAULT_LIMIT = 0x52344A, LIVE_LIMIT = 0x52344B, DWELL_LIMIT = 0x52344C, VIOLATIONS_LIMIT = 0x52344D,
+          CALLS_LIMIT = 0x52344E, PAGEABLE_LIMIT = 0x52344F;
 long long dwellMicros = 0;
 long long faultAt = 0, faultCalls = 0;
+std::map<std::string, long long> callCounts; // fallible calls by function, since CALLS was last set to 0
+long long pageableAsyncCopies = 0;
 
 bool fault(const char* function) {
+    callCounts[function]++;
     if (faultAt == 0 || ++faultCalls < faultAt) return false;
     faultAt = 0;
     std::fprintf(stderr, "hostcuda FAULT injected into %s\n", function);
@@ -792,6 +798,7 @@ int cudaMemcpyAsync(void* dst, const void* src, size_t bytes, int kind, void* s)
     if (bytes == 0) return 0;
     std::unique_ptr<Op> op = copyOp("cudaMemcpyAsync", dst, src, bytes, kind);
     if (op == nullptr) return 1;
+    if (op->pageable()) pageableAsyncCopies++;
     enqueue(s, std::move(op));
     return 0;
 }
@@ -835,6 +842,14 @@ int cudaMemset(void* p, int value, size_t bytes) {
 int cudaDeviceSetLimit(int limit, size_t value) {
     GUARD;
     if (limit == DWELL_LIMIT) { dwellMicros = (long long) value; return 0; }
+    if (limit == CALLS_LIMIT && value == 0) { callCounts.clear(); pageableAsyncCopies = 0; return 0; }
+    if (limit == CALLS_LIMIT && value == 1) {
+        std::string line = "hostcuda CALLS:";
+        for (auto& e : callCounts) line += " " + e.first + "=" + std::to_string(e.second);
+        std::fprintf(stderr, "%s, pageable async copies=%lld\n", line.c_str(), pageableAsyncCopies);
+        std::fflush(stderr);
+        return 0;
+    }
     if (limit != FAULT_LIMIT) { violation("cudaDeviceSetLimit: rnn4j sets no limit"); return 1; }
     faultAt = (long long) value;
     faultCalls = 0;
@@ -846,6 +861,12 @@ int cudaDeviceGetLimit(size_t* value, int limit) {
     if (limit == FAULT_LIMIT) *value = (size_t) faultAt;
     else if (limit == LIVE_LIMIT) *value = liveObjects();
     else if (limit == VIOLATIONS_LIMIT) *value = (size_t) violations;
+    else if (limit == CALLS_LIMIT) {
+        long long total = 0;
+        for (auto& e : callCounts) total += e.second;
+        *value = (size_t) total;
+    }
+    else if (limit == PAGEABLE_LIMIT) *value = (size_t) pageableAsyncCopies;
     else { violation("cudaDeviceGetLimit: rnn4j reads no limit"); return 1; }
     return 0;
 }
