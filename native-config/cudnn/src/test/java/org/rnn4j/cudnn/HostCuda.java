@@ -73,6 +73,29 @@ final class HostCuda {
         return new Result(p.exitValue(), out, Files.readString(err));
     }
 
+    /**
+     * A directory to copy the built libraries into, where they outlive the JVM: for rehearsing the GPU session's
+     * scripts under the stand-in (docs/gpu-validation.md), with {@code LD_PRELOAD} as {@link #run} sets it.
+     */
+    static final String KEEP_PROPERTY = "rnn4j.test.hostcuda.keep";
+
+    private static void keepCopy(String to) throws IOException {
+        if (to == null || to.isBlank()) return;
+        Path target = Files.createDirectories(Path.of(to));
+        List<String> preload = new ArrayList<>();
+        for (String lib : concat("libhostcuda.so", SONAMES)) {
+            Files.copy(dir.resolve(lib), target.resolve(lib), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            preload.add(target.resolve(lib).toAbsolutePath().toString());
+        }
+        Files.writeString(target.resolve("LD_PRELOAD"), String.join(":", preload) + "\n");
+    }
+
+    private static List<String> concat(String first, String[] rest) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(rest));
+        return all;
+    }
+
     private static synchronized String build() {
         if (dir != null || unavailable != null) return unavailable;
         try {
@@ -97,6 +120,7 @@ final class HostCuda {
             }
             build.deleteAtExit(() -> { }, "rnn4j-hostcuda-cleanup");
             dir = build.dir;
+            keepCopy(System.getProperty(KEEP_PROPERTY));
             return null;
         } catch (IOException e) {
             return unavailable = "cannot build the host CUDA stand-in: " + e;
