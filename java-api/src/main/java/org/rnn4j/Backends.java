@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.function.UnaryOperator;
@@ -136,8 +137,21 @@ public final class Backends {
         return select(name, System::getProperty, System::getenv);
     }
 
+    /**
+     * The backend name the process configures, if any: {@value #PROPERTY}, else {@value #ENV}, not blank, as given.
+     * When present, {@link #select()} selects that backend or throws; it never falls back to another (so a caller
+     * that would fall back itself, say to the reference, can tell a typo from "nothing native here").
+     */
+    public static Optional<String> configuredName() {
+        return configuredName(System::getProperty, System::getenv);
+    }
+
+    static Optional<String> configuredName(UnaryOperator<String> properties, UnaryOperator<String> environment) {
+        return Optional.ofNullable(firstNonBlank(properties.apply(PROPERTY), environment.apply(ENV)));
+    }
+
     static Backend select(String explicit, UnaryOperator<String> properties, UnaryOperator<String> environment) {
-        String name = firstNonBlank(explicit, properties.apply(PROPERTY), environment.apply(ENV));
+        String name = firstNonBlank(explicit, configuredName(properties, environment).orElse(null));
         if (name != null) return named(name.trim().toLowerCase(Locale.ROOT));
         for (Backend b : all()) {
             if (b.isNative() && probe(b).available()) return b;

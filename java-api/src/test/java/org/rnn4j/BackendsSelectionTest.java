@@ -34,6 +34,15 @@ class BackendsSelectionTest {
     }
 
     @Test
+    void configuredNameIsThePropertyElseTheEnvironmentNeverBlank() {
+        assertEquals(java.util.Optional.of("nope"), Backends.configuredName(Map.of(Backends.PROPERTY, "nope")::get,
+                Map.of(Backends.ENV, "reference")::get));
+        assertEquals(java.util.Optional.of("reference"), Backends.configuredName(Map.of(Backends.PROPERTY, " ")::get,
+                Map.of(Backends.ENV, "reference")::get));
+        assertEquals(java.util.Optional.empty(), Backends.configuredName(NONE::get, Map.of(Backends.ENV, "")::get));
+    }
+
+    @Test
     void environmentIsUsedWhenNothingElseNamesABackend() {
         Map<String, String> env = Map.of(Backends.ENV, "reference");
         assertEquals("reference", Backends.select(null, NONE::get, env::get).name());

@@ -34,7 +34,7 @@ final class Demo {
             backend = Backends.select();
         } catch (BackendUnavailableException e) {
             // A typo in a name the user gave must not pass as "nothing native here": only the automatic choice falls back.
-            if (isNamed(System.getProperty(Backends.PROPERTY)) || isNamed(System.getenv(Backends.ENV))) throw e;
+            if (Backends.configuredName().isPresent()) throw e;
             out.println("note: no native backend can run here (" + Main.oneLine(e.getMessage()) + ")");
             out.println("note: falling back to the pure-Java float64 reference backend; it is exact but slow. "
                     + "Run 'rnn4j info' to see what is missing.");
@@ -72,6 +72,4 @@ final class Demo {
         out.println(String.format(Locale.ROOT, "checksum: sum(Y) = %.6f, sum|Y| = %.6f", sum, sumAbs));
         return 0;
     }
-
-    private static boolean isNamed(String name) { return name != null && !name.isBlank(); }
 }
