@@ -117,7 +117,8 @@ final class CudnnContext implements AutoCloseable {
         int s = plan.stateSize();
         int h = plan.hiddenSize();
         try (PointerScope scope = new PointerScope()) {
-            // paddingFill points to a host value of the data type.
+            // paddingFill points to a host value of the data type; the descriptor keeps the value, not the pointer
+            // (cudnnGetRNNDataDescriptor copies it out), so it may go with this scope.
             Pointer zero = plan.dataType() == CudnnPlan.CUDNN_DATA_HALF
                     ? new ShortPointer(1).put((short) 0) : new FloatPointer(1).put(0f);
             CudaErrors.cudnn(cudnn.cudnnSetRNNDataDescriptor(xDesc, plan.dataType(), 0, maxT, n, plan.inputSize(),
