@@ -1,13 +1,9 @@
 package org.rnn4j.cudnn;
 
-import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
 import java.util.Set;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.cuda.global.cudnn;
 import org.bytedeco.cuda.global.nvrtc;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
@@ -166,11 +162,11 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
         Pointer devLengths = CudaGpuOps.byteAt(eb == 2 ? floats : up, io.lengths * 4);
 
         // Every buffer is in place (a regrown one's cudaFree waits for the device): now the work is queued.
-        HostStage upHost = stage(ctx.upHost, io.uploadEnd);
-        staging.packX(in.x(), in.layout(), plan.inputSize(), upHost.floats()); // io.x is 0
-        if (hasHx) upHost.floats().put(Math.toIntExact(io.hx), in.initialH());
-        if (hasCx) upHost.floats().put(Math.toIntExact(io.cx), in.initialC());
-        upHost.ints().put(Math.toIntExact(io.lengths), lengths);
+        HostStage upHost = HostStage.of(ctx.upHost, io.uploadEnd, pinnedLimit);
+        upHost.packX(staging, in, plan.inputSize()); // io.x is 0
+        if (hasHx) upHost.put(io.hx, in.initialH());
+        if (hasCx) upHost.put(io.cx, in.initialC());
+        upHost.put(io.lengths, lengths);
         if (eb == 4) {
             copy(ctx, up, upHost.address(), 4 * io.uploadEnd, cudart.cudaMemcpyHostToDevice, "x, initial states and lengths to device");
         } else {
@@ -191,7 +187,7 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
                     yChannels, CudaGpuOps.byteAt(down, io.y * eb), maxT * n, s);
         }
 
-        HostStage downHost = io.downloadEnd > 0 ? stage(ctx.downHost, io.downloadEnd) : null;
+        HostStage downHost = io.downloadEnd > 0 ? HostStage.of(ctx.downHost, io.downloadEnd, pinnedLimit) : null;
         if (downHost != null) {
             Pointer from = down;
             if (eb == 2) {
@@ -204,38 +200,16 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
         if (timer != null) lastDeviceMicros = timer.micros(spec);
 
         // Only now, after every native call succeeded, are the caller's results built.
-        FloatBuffer results = downHost == null ? null : downHost.floats();
-        float[] yOut = wantY ? staging.unpackY(results.slice(Math.toIntExact(io.y), Math.toIntExact(outCount)), in.layout(), outChannels) : null;
-        float[] hOut = wantH ? floats(results, io.hy, hCount) : null;
-        float[] cOut = wantC ? floats(results, io.cy, cCount) : null;
+        float[] yOut = wantY ? downHost.unpackY(staging, io.y, outCount, in.layout(), outChannels) : null;
+        float[] hOut = wantH ? downHost.get(io.hy, hCount) : null;
+        float[] cOut = wantC ? downHost.get(io.cy, cCount) : null;
         if (hOut != null) staging.restoreZeroLengthStates(hOut, in.initialH(), ld, s);
         if (cOut != null) staging.restoreZeroLengthStates(cOut, in.initialC(), ld, h);
         return new RnnOutput(yOut, hOut, cOut, in.layout(), in.steps(), n, spec.outputSize());
     }
 
-    /** Host memory of one copy and float and int views of it from element 0. */
-    private record HostStage(Pointer address, FloatBuffer floats, IntBuffer ints) {}
-
-    /**
-     * Host memory for a copy of {@code count} floats: the context's pinned buffer where the copy fits the pinned
-     * limit and {@code cudaMallocHost} gives it, else pageable memory of this call's pointer scope (freed when the
-     * call returns, after its stream was synchronized).
-     */
-    private HostStage stage(PinnedBuffer pinned, long count) {
-        ByteBuffer bytes = 4 * count <= pinnedLimit ? pinned.ensure(4 * count) : null;
-        if (bytes != null) return new HostStage(pinned.address(), bytes.asFloatBuffer(), bytes.asIntBuffer());
-        FloatPointer pageable = new FloatPointer(count);
-        return new HostStage(pageable, pageable.asBuffer(), new IntPointer(pageable).capacity(count).asBuffer());
-    }
-
     private void copy(CudnnContext ctx, Pointer dst, Pointer src, long bytes, int kind, String what) {
         CudaErrors.cuda(cudart.cudaMemcpyAsync(dst, src, bytes, kind, ctx.stream), "cudaMemcpyAsync (" + what + ", " + bytes + " bytes)", spec());
-    }
-
-    private static float[] floats(FloatBuffer from, long offset, long count) {
-        float[] out = new float[Math.toIntExact(count)];
-        from.get(Math.toIntExact(offset), out);
-        return out;
     }
 
     /** The composed twin for calls with non-finite data ({@link CudnnPlan#losesNaN}); built once, on first use. */
