@@ -171,7 +171,7 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
             copy(ctx, up, upHost.address(), 4 * io.uploadEnd, cudart.cudaMemcpyHostToDevice, "x, initial states and lengths to device");
         } else {
             copy(ctx, floats, upHost.address(), 4 * io.uploadEnd, cudart.cudaMemcpyHostToDevice, "x, initial states and lengths to device");
-            kernels.launch(GpuOps.Kernel.HALF_PACK, ctx.stream, io.lengths, spec, null, floats, up, Math.toIntExact(io.lengths));
+            convert(ctx, GpuOps.Kernel.HALF_PACK, floats, 4, up, 2, io.lengths);
         }
 
         StreamTimer timer = timeDevice ? ctx.timer(spec) : null;
@@ -191,7 +191,7 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
         if (downHost != null) {
             Pointer from = down;
             if (eb == 2) {
-                kernels.launch(GpuOps.Kernel.HALF_UNPACK, ctx.stream, io.downloadEnd, spec, null, down, floats, Math.toIntExact(io.downloadEnd));
+                convert(ctx, GpuOps.Kernel.HALF_UNPACK, down, 2, floats, 4, io.downloadEnd);
                 from = floats;
             }
             copy(ctx, downHost.address(), from, 4 * io.downloadEnd, cudart.cudaMemcpyDeviceToHost, "final states and y to host");
@@ -206,6 +206,26 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
         if (hOut != null) staging.restoreZeroLengthStates(hOut, in.initialH(), ld, s);
         if (cOut != null) staging.restoreZeroLengthStates(cOut, in.initialC(), ld, h);
         return new RnnOutput(yOut, hOut, cOut, in.layout(), in.steps(), n, spec.outputSize());
+    }
+
+    /** Elements per conversion launch: the kernels count in int, and one copy may hold more (several tensors). */
+    static final long CONVERT_CHUNK = 1L << 30;
+
+    /**
+     * Queues F16's conversion of {@code count} elements from {@code src} ({@code srcBytes} each) to {@code dst}, in
+     * launches of at most {@link #CONVERT_CHUNK} elements.
+     */
+    private void convert(CudnnContext ctx, GpuOps.Kernel kernel, Pointer src, int srcBytes, Pointer dst, int dstBytes, long count) {
+        inChunks(count, CONVERT_CHUNK, (from, n) -> kernels.launch(kernel, ctx.stream, n, spec(), null,
+                CudaGpuOps.byteAt(src, from * srcBytes), CudaGpuOps.byteAt(dst, from * dstBytes), n));
+    }
+
+    /** A chunk of elements: {@code count} of them from {@code from}. */
+    interface Chunk { void run(long from, int count); }
+
+    /** {@code [0, count)} in consecutive chunks of at most {@code chunk} elements, in order. */
+    static void inChunks(long count, long chunk, Chunk each) {
+        for (long from = 0; from < count; from += chunk) each.run(from, (int) Math.min(chunk, count - from));
     }
 
     private void copy(CudnnContext ctx, Pointer dst, Pointer src, long bytes, int kind, String what) {
