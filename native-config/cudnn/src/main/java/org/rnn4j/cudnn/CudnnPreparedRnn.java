@@ -36,16 +36,18 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
      * F16's conversions; null for an F32 plan of another direction.
      */
     private final CudaKernels kernels;
-    /** x and y copies up to this many bytes are staged in each context's pinned buffers. */
+    /** Uploads and downloads up to this many bytes (each a whole {@link NativeIo} region) are staged in each context's pinned buffers. */
     private final long pinnedLimit;
     /** The weights, kept only where calls with non-finite data must run on the NaN-exact composed path. */
     private final RnnWeights nanExactWeights;
     private ComposedPreparedRnn nanExact; // built on the first such call; guarded by this
+    /** Elements per F16 conversion launch: {@link #CONVERT_CHUNK}, smaller only in the stand-in's tests. */
+    private volatile long convertChunk = CONVERT_CHUNK;
     /** Bench only: record CUDA events around each {@code cudnnRNNForward} and keep the last call's GPU time. */
     private volatile boolean timeDevice;
     private volatile double lastDeviceMicros = Double.NaN;
 
-    /** {@code pinnedLimit}: the largest x or y copy staged in pinned memory ({@link PinnedBuffer#limitBytes}). */
+    /** {@code pinnedLimit}: the largest upload or download staged in pinned memory ({@link PinnedBuffer#limitBytes}). */
     CudnnPreparedRnn(RnnSpec spec, RnnWeights weights, CudnnPlan plan, int device, long pinnedLimit) {
         super(spec, CudaErrors.BACKEND);
         this.pinnedLimit = pinnedLimit;
@@ -88,6 +90,14 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
      */
     void timeDevice() {
         timeDevice = true;
+    }
+
+    /**
+     * Tests only: F16 conversions launched in chunks of {@code elements}, so that chunks after the first (a copy of
+     * over 2^30 elements on a GPU) run on small shapes.
+     */
+    void convertInChunksOf(long elements) {
+        convertChunk = elements;
     }
 
     /** GPU microseconds of the last timed {@code cudnnRNNForward} (NaN before one); meaningful with one caller. */
@@ -216,7 +226,7 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
      * launches of at most {@link #CONVERT_CHUNK} elements.
      */
     private void convert(CudnnContext ctx, GpuOps.Kernel kernel, Pointer src, int srcBytes, Pointer dst, int dstBytes, long count) {
-        inChunks(count, CONVERT_CHUNK, (from, n) -> kernels.launch(kernel, ctx.stream, n, spec(), null,
+        inChunks(count, convertChunk, (from, n) -> kernels.launch(kernel, ctx.stream, n, spec(), null,
                 CudaGpuOps.byteAt(src, from * srcBytes), CudaGpuOps.byteAt(dst, from * dstBytes), n));
     }
 

@@ -7,8 +7,8 @@ import org.bytedeco.javacpp.Pointer;
 
 /**
  * Page-locked host memory from {@code cudaMallocHost}, grown on demand (never shrunk), freed exactly once by
- * {@link #close()}: the staging area of one context's copies (the native path's X and Y; every per-call copy of
- * the composed path).
+ * {@link #close()}: the staging area of one context's copies (the native path's one upload and one download; every
+ * per-call copy of the composed path).
  *
  * <p>Why pinned and kept: a copy from pageable memory goes through the driver's own pinned bounce buffer (an extra
  * host copy, and a transfer CUDA may make synchronous), and a fresh allocation per call of tens of MiB costs page
@@ -55,7 +55,8 @@ final class PinnedBuffer implements AutoCloseable {
     /**
      * {@value #LIMIT_PROPERTY} in bytes: copies up to this size are staged in pinned memory kept by the context, larger
      * ones in pageable memory allocated for the call. It bounds the pinned memory a context holds to two such buffers
-     * (X and Y). A malformed value is reported, not ignored.
+     * (native: the upload of X, initial states and lengths, and the download of final states and Y). A malformed value
+     * is reported, not ignored.
      */
     static long limitBytes(String property) {
         if (property == null || property.isBlank()) return (long) DEFAULT_LIMIT_MIB << 20;

@@ -9,6 +9,7 @@ import org.rnn4j.Availability;
 import org.rnn4j.Cell;
 import org.rnn4j.Direction;
 import org.rnn4j.Layout;
+import org.rnn4j.OutputKind;
 import org.rnn4j.PreparedRnn;
 import org.rnn4j.RnnInput;
 import org.rnn4j.RnnOutput;
@@ -129,7 +130,68 @@ public final class HostCudaRun {
                 .direction(Direction.BIDIRECTIONAL_SUM).dataType(org.rnn4j.DataType.F16).build();
         check("same-shaped native F16 bidirectional-sum calls make 8 API calls each (3 kernels)", halfGruSum,
                 () -> callsPerForward(cudnn, halfGruSum, 8));
+        // Every subset of the outputs, with and without initial states, two shapes on one prepared RNN: the download
+        // stops at the last wanted output and the direction sum runs only when Y is wanted.
+        for (RnnSpec spec : List.of(
+                RnnSpec.builder(Cell.lstm()).inputSize(3).hiddenSize(4).layers(2).direction(Direction.BIDIRECTIONAL_SUM).build(),
+                RnnSpec.builder(Cell.lstm()).inputSize(3).hiddenSize(4).direction(Direction.BIDIRECTIONAL_SUM)
+                        .dataType(org.rnn4j.DataType.F16).build(),
+                RnnSpec.builder(Cell.lstm()).inputSize(5).hiddenSize(3).direction(Direction.BIDIRECTIONAL_CONCAT)
+                        .dataType(org.rnn4j.DataType.F16).build(),
+                RnnSpec.builder(Cell.gru(Cell.ResetMode.LINEAR_BEFORE_RESET)).inputSize(3).hiddenSize(4)
+                        .dataType(org.rnn4j.DataType.F16).build())) {
+            check("every subset of the outputs, with and without initial states", spec, () -> outputSubsets(cudnn, spec));
+        }
+        // F16 conversions in chunks of 64 elements: the chunks after the first, which on a GPU only a copy of over
+        // 2^30 elements reaches, start at the right offsets of both buffers.
+        RnnSpec chunked = RnnSpec.builder(Cell.lstm()).inputSize(7).hiddenSize(5).layers(2).direction(Direction.BIDIRECTIONAL_CONCAT)
+                .dataType(org.rnn4j.DataType.F16).build();
+        check("F16 conversions in chunks of 64 elements", chunked, () -> {
+            RnnWeights w = RnnWeights.random(chunked, 41);
+            RnnInput in = statesInput(chunked, 6, 5, new int[] {6, 0, 3, 5, 1}, 42);
+            try (PreparedRnn p = cudnn.prepare(chunked, w)) {
+                ((CudnnPreparedRnn) p).convertInChunksOf(64);
+                return compare("chunked", chunked, w, in, p.forward(in), 6);
+            }
+        });
         System.out.flush();
+    }
+
+    /** T·N·I of X and random initial states (h, and c for an LSTM), time-major, with {@code lengths}. */
+    private static RnnInput statesInput(RnnSpec spec, int steps, int batch, int[] lengths, long seed) {
+        int ld = spec.layers() * spec.direction().count();
+        RnnInput.Builder b = RnnInput.builder(ComposedStackTest.values(steps * batch * spec.inputSize(), seed), Layout.TIME_MAJOR, steps, batch)
+                .sequenceLengths(lengths).initialH(ComposedStackTest.values(ld * batch * spec.stateSize(), seed + 1));
+        if (spec.cell() instanceof Cell.Lstm) b.initialC(ComposedStackTest.values(ld * batch * spec.hiddenSize(), seed + 2));
+        return b.build();
+    }
+
+    /** Every subset of the cell's outputs (the empty one too), with and without initial states, at two shapes. */
+    private static double outputSubsets(CudnnBackend cudnn, RnnSpec spec) {
+        RnnWeights w = RnnWeights.random(spec, 43);
+        List<OutputKind> kinds = spec.cell() instanceof Cell.Lstm ? List.of(OutputKind.Y, OutputKind.H_FINAL, OutputKind.C_FINAL)
+                : List.of(OutputKind.Y, OutputKind.H_FINAL);
+        double worst = 0;
+        try (PreparedRnn p = cudnn.prepare(spec, w)) {
+            for (int[] shape : new int[][] {{4, 3}, {2, 5}}) {
+                int[] lengths = new int[shape[1]];
+                for (int n = 0; n < lengths.length; n++) lengths[n] = (n * 3 + 1) % (shape[0] + 1);
+                RnnInput full = statesInput(spec, shape[0], shape[1], lengths, 44);
+                for (int mask = 0; mask < 1 << kinds.size(); mask++) {
+                    java.util.Set<OutputKind> wanted = java.util.EnumSet.noneOf(OutputKind.class);
+                    for (int k = 0; k < kinds.size(); k++) if ((mask & 1 << k) != 0) wanted.add(kinds.get(k));
+                    for (boolean states : new boolean[] {true, false}) {
+                        RnnInput.Builder b = RnnInput.builder(full.x(), full.layout(), full.steps(), full.batch())
+                                .sequenceLengths(lengths).outputs(wanted);
+                        if (states) b.initialH(full.initialH()).initialC(full.initialC());
+                        RnnInput in = b.build();
+                        worst = Math.max(worst, compare("T" + shape[0] + "N" + shape[1] + " " + wanted + (states ? " with states" : ""),
+                                spec, w, in, p.forward(in), shape[0]));
+                    }
+                }
+            }
+        }
+        return worst;
     }
 
     /**
