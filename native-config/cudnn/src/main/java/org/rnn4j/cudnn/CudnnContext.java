@@ -17,8 +17,8 @@ import org.rnn4j.RnnSpec;
 /**
  * Everything one in-flight forward call uses besides the shared weight space: a cuDNN handle bound to its own CUDA
  * stream, its own RNN descriptor ({@link RnnDescriptor}), the per-call descriptors (x/y RNN data, h/c tensors; set
- * again only when the shape changes), growable device buffers and pinned host staging. Used by one thread at a time (taken from and returned to the
- * prepared RNN's pool); closed once, by the prepared RNN's {@code release()}.
+ * again only when the shape changes), growable device buffers and pinned host staging. Used by one thread at a time
+ * (taken from and returned to the prepared RNN's pool); closed once, by the prepared RNN's {@code release()}.
  */
 final class CudnnContext implements AutoCloseable {
     final cudnnContext handle = new cudnnContext();
@@ -27,7 +27,10 @@ final class CudnnContext implements AutoCloseable {
     final cudnnRNNDataStruct yDesc = new cudnnRNNDataStruct();
     final cudnnTensorStruct hDesc = new cudnnTensorStruct();
     final cudnnTensorStruct cDesc = new cudnnTensorStruct();
-    /** One call's x, hx, cx and sequence lengths, at {@link NativeIo}'s offsets (F16: halves; the lengths stay in {@link #floats}). */
+    /**
+     * One call's x, hx, cx and sequence lengths, at {@link NativeIo}'s offsets (F16: halves; the lengths stay in
+     * {@link #floats}).
+     */
     final DeviceBuffer up = new DeviceBuffer("x, initial states and sequence lengths");
     /** hy, cy and cuDNN's y (BIDIRECTIONAL_SUM: the summed Y), at {@link NativeIo}'s offsets. */
     final DeviceBuffer down = new DeviceBuffer("final states and y");

@@ -36,7 +36,10 @@ final class CudnnPreparedRnn extends AbstractPreparedRnn {
      * F16's conversions; null for an F32 plan of another direction.
      */
     private final CudaKernels kernels;
-    /** Uploads and downloads up to this many bytes (each a whole {@link NativeIo} region) are staged in each context's pinned buffers. */
+    /**
+     * Uploads and downloads up to this many bytes (each a whole {@link NativeIo} region) are staged in each context's
+     * pinned buffers.
+     */
     private final long pinnedLimit;
     /** The weights, kept only where calls with non-finite data must run on the NaN-exact composed path. */
     private final RnnWeights nanExactWeights;
