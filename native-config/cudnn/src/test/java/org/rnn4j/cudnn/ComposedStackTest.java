@@ -261,7 +261,8 @@ class ComposedStackTest {
         }
     }
 
-    private static RnnInput input(RnnSpec spec, int steps, int batch, int[] lengths, long seed) {
+    /** Batch-major X with {@code lengths}, and random initial states (h, and c for an LSTM); seeds seed, seed + 1, seed + 2. */
+    static RnnInput input(RnnSpec spec, int steps, int batch, int[] lengths, long seed) {
         int ld = spec.layers() * spec.direction().count();
         RnnInput.Builder b = RnnInput.builder(values(steps * batch * spec.inputSize(), seed), Layout.BATCH_MAJOR, steps, batch)
                 .sequenceLengths(lengths).initialH(values(ld * batch * spec.stateSize(), seed + 1));

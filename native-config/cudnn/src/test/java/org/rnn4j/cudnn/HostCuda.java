@@ -49,8 +49,7 @@ final class HostCuda {
      */
     static Result run(Map<String, String> env, Class<?> mainClass, long timeoutSeconds, String... args) throws IOException, InterruptedException {
         if (build() != null) throw new IllegalStateException("host CUDA stand-in unavailable: " + unavailable);
-        List<String> preload = new ArrayList<>(List.of(dir.resolve("libhostcuda.so").toString()));
-        for (String soname : SONAMES) preload.add(dir.resolve(soname).toString());
+        String preload = preload(dir);
         // A crash of the child (a stand-in or mutation gone wrong) leaves its hs_err log in the build directory, not
         // in the sources (the child runs in the module's directory).
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -59,7 +58,7 @@ final class HostCuda {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);
-        pb.environment().put("LD_PRELOAD", String.join(":", preload));
+        pb.environment().put("LD_PRELOAD", preload);
         Path err = Files.createTempFile(dir, "stderr", ".log");
         Process p = pb.redirectError(err.toFile()).start();
         List<String> out = new ArrayList<>();
@@ -82,18 +81,24 @@ final class HostCuda {
     private static void keepCopy(String to) throws IOException {
         if (to == null || to.isBlank()) return;
         Path target = Files.createDirectories(Path.of(to));
-        List<String> preload = new ArrayList<>();
-        for (String lib : concat("libhostcuda.so", SONAMES)) {
+        for (String lib : libraries()) {
             Files.copy(dir.resolve(lib), target.resolve(lib), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            preload.add(target.resolve(lib).toAbsolutePath().toString());
         }
-        Files.writeString(target.resolve("LD_PRELOAD"), String.join(":", preload) + "\n");
+        Files.writeString(target.resolve("LD_PRELOAD"), preload(target.toAbsolutePath()) + "\n");
     }
 
-    private static List<String> concat(String first, String[] rest) {
-        List<String> all = new ArrayList<>(List.of(first));
-        all.addAll(List.of(rest));
+    /** The stand-in first, then the stubs carrying the sonames: every library {@code LD_PRELOAD} names. */
+    private static List<String> libraries() {
+        List<String> all = new ArrayList<>(List.of("libhostcuda.so"));
+        all.addAll(List.of(SONAMES));
         return all;
+    }
+
+    /** {@code LD_PRELOAD}'s value for the libraries in {@code in}. */
+    private static String preload(Path in) {
+        List<String> paths = new ArrayList<>();
+        for (String lib : libraries()) paths.add(in.resolve(lib).toString());
+        return String.join(":", paths);
     }
 
     private static synchronized String build() {

@@ -7,7 +7,6 @@ import static org.rnn4j.cudnn.HostCudaRun.limit;
 import java.util.List;
 import org.rnn4j.Cell;
 import org.rnn4j.Direction;
-import org.rnn4j.Layout;
 import org.rnn4j.OutputKind;
 import org.rnn4j.PreparedRnn;
 import org.rnn4j.RnnInput;
@@ -54,21 +53,12 @@ final class HostCudaNativeIoChecks {
                 .dataType(org.rnn4j.DataType.F16).build();
         check("F16 conversions in chunks of 64 elements", chunked, () -> {
             RnnWeights w = RnnWeights.random(chunked, 41);
-            RnnInput in = statesInput(chunked, 6, 5, new int[] {6, 0, 3, 5, 1}, 42);
+            RnnInput in = ComposedStackTest.input(chunked, 6, 5, new int[] {6, 0, 3, 5, 1}, 42);
             try (PreparedRnn p = cudnn.prepare(chunked, w)) {
                 ((CudnnPreparedRnn) p).convertInChunksOf(64);
                 return compare("chunked", chunked, w, in, p.forward(in), 6);
             }
         });
-    }
-
-    /** T·N·I of X and random initial states (h, and c for an LSTM), time-major, with {@code lengths}. */
-    private static RnnInput statesInput(RnnSpec spec, int steps, int batch, int[] lengths, long seed) {
-        int ld = spec.layers() * spec.direction().count();
-        RnnInput.Builder b = RnnInput.builder(ComposedStackTest.values(steps * batch * spec.inputSize(), seed), Layout.TIME_MAJOR, steps, batch)
-                .sequenceLengths(lengths).initialH(ComposedStackTest.values(ld * batch * spec.stateSize(), seed + 1));
-        if (spec.cell() instanceof Cell.Lstm) b.initialC(ComposedStackTest.values(ld * batch * spec.hiddenSize(), seed + 2));
-        return b.build();
     }
 
     /** Every subset of the cell's outputs (the empty one too), with and without initial states, at two shapes. */
@@ -81,7 +71,7 @@ final class HostCudaNativeIoChecks {
             for (int[] shape : new int[][] {{4, 3}, {2, 5}}) {
                 int[] lengths = new int[shape[1]];
                 for (int n = 0; n < lengths.length; n++) lengths[n] = (n * 3 + 1) % (shape[0] + 1);
-                RnnInput full = statesInput(spec, shape[0], shape[1], lengths, 44);
+                RnnInput full = ComposedStackTest.input(spec, shape[0], shape[1], lengths, 44);
                 for (int mask = 0; mask < 1 << kinds.size(); mask++) {
                     java.util.Set<OutputKind> wanted = java.util.EnumSet.noneOf(OutputKind.class);
                     for (int k = 0; k < kinds.size(); k++) if ((mask & 1 << k) != 0) wanted.add(kinds.get(k));
@@ -108,8 +98,8 @@ final class HostCudaNativeIoChecks {
      */
     private static double callsPerForward(CudnnBackend cudnn, RnnSpec spec, int expected) {
         RnnWeights w = RnnWeights.random(spec, 23);
-        RnnInput first = statesInput(spec, 4, 3, new int[] {4, 0, 2}, 5);
-        RnnInput second = statesInput(spec, 4, 3, new int[] {1, 4, 3}, 5);
+        RnnInput first = ComposedStackTest.input(spec, 4, 3, new int[] {4, 0, 2}, 5);
+        RnnInput second = ComposedStackTest.input(spec, 4, 3, new int[] {1, 4, 3}, 5);
         try (PreparedRnn p = cudnn.prepare(spec, w)) {
             p.forward(first); // sets the descriptors and sizes the buffers for this shape
             org.bytedeco.cuda.global.cudart.cudaDeviceSetLimit(CALLS, 0);
