@@ -1,7 +1,10 @@
 package org.rnn4j.testkit;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.rnn4j.Activation;
 import org.rnn4j.Cell;
@@ -9,6 +12,7 @@ import org.rnn4j.DataType;
 import org.rnn4j.Direction;
 import org.rnn4j.Gate;
 import org.rnn4j.Layout;
+import org.rnn4j.OutputKind;
 import org.rnn4j.RnnInput;
 import org.rnn4j.RnnSpec;
 
@@ -18,6 +22,9 @@ import org.rnn4j.RnnSpec;
  */
 public final class CaseGrid {
     public static final int[] SIZES = {1, 3, 7, 13, 33};
+    /** How many {@link #mixed} cases each backend's suite runs, per data type. */
+    public static final int MIXED_F32 = 160;
+    public static final int MIXED_F16 = 48;
     /** Variant name of the LSTM whose projection size is chosen per case (about H/2). */
     private static final String PROJECTED = "lstm_projected";
 
@@ -26,8 +33,13 @@ public final class CaseGrid {
         static Variant of(Cell cell) { return new Variant(cell.shortName(), cell, null, null); }
     }
 
-    /** One comparison: a spec, a call shape and a reproducible input. */
-    public record Case(String name, RnnSpec spec, int steps, int batch, int[] lengths, Layout layout, boolean initialStates, long seed) {
+    /**
+     * One comparison: a spec, a call shape and a reproducible input. {@code initialH}/{@code initialC}: whether the
+     * call passes initial states (c only for an LSTM); {@code outputs}: the outputs asked for, or null for the
+     * default (every output the cell defines).
+     */
+    public record Case(String name, RnnSpec spec, int steps, int batch, int[] lengths, Layout layout, boolean initialH,
+                       boolean initialC, Set<OutputKind> outputs, long seed) {
         @Override public String toString() { return name; }
 
         /** Random input in [−1, 1] (and initial states if asked), reproducible from the seed. */
@@ -35,11 +47,10 @@ public final class CaseGrid {
             SplittableRandom r = new SplittableRandom(seed);
             RnnInput.Builder b = RnnInput.builder(uniform(r, steps * batch * spec.inputSize()), layout, steps, batch)
                     .sequenceLengths(lengths);
-            if (initialStates) {
-                int ld = spec.layers() * spec.direction().count();
-                b.initialH(uniform(r, ld * batch * spec.stateSize()));
-                if (spec.cell() instanceof Cell.Lstm) b.initialC(uniform(r, ld * batch * spec.hiddenSize()));
-            }
+            int ld = spec.layers() * spec.direction().count();
+            if (initialH) b.initialH(uniform(r, ld * batch * spec.stateSize()));
+            if (initialC) b.initialC(uniform(r, ld * batch * spec.hiddenSize()));
+            if (outputs != null) b.outputs(outputs);
             return b.build();
         }
     }
@@ -118,6 +129,121 @@ public final class CaseGrid {
         return cases;
     }
 
+    /**
+     * Mixed cases: each draws every option independently (cell, peephole subset, coupling, projection of any size
+     * including P ≥ H, clip, activations that may differ between the two directions, direction, 1–3 layers, sizes,
+     * lengths including all-zero, layout, initial h and c separately, and which outputs are asked for), so the
+     * combinations the grid's one-option-at-a-time variants never meet are checked too. Gate activations stay in
+     * [0, 1] and the others bounded, for the reason the grid gives. Deterministic: case {@code k} of a data type is
+     * always the same.
+     */
+    public static List<Case> mixed(int count, DataType type) {
+        List<Case> cases = new ArrayList<>();
+        for (int k = 0; k < count; k++) cases.add(mixedCase(k, type));
+        return cases;
+    }
+
+    private static final Activation[] RNN_ACTIVATIONS = {Activation.TANH, Activation.RELU, Activation.SIGMOID,
+        Activation.leakyRelu(0.1), Activation.SOFTSIGN, Activation.affine(0.5, 0.1), Activation.scaledTanh(1.2, 0.8),
+        Activation.hardSigmoid(0.2, 0.5)};
+    private static final Activation[] GATE_ACTIVATIONS = {Activation.SIGMOID, Activation.hardSigmoid(0.2, 0.5),
+        Activation.hardSigmoid(0.25, 0.45)};
+    private static final Activation[] BOUNDED_ACTIVATIONS = {Activation.TANH, Activation.SOFTSIGN,
+        Activation.scaledTanh(1.5, 0.7), Activation.scaledTanh(0.8, 1.3)};
+
+    private static Case mixedCase(int k, DataType type) {
+        SplittableRandom r = new SplittableRandom(0x5EED0000L + 7919L * k + type.ordinal());
+        int t = pick(r, SIZES);
+        int n = pick(r, SIZES);
+        int i = pick(r, SIZES);
+        int h = pick(r, SIZES);
+        Direction d = pick(r, Direction.values());
+        int layers = 1 + r.nextInt(3);
+        int kind = r.nextInt(6); // 0 RNN, 1–3 LSTM (the most options), 4–5 GRU
+        Cell cell;
+        List<Activation> acts = new ArrayList<>();
+        boolean ownActivations = r.nextBoolean();
+        if (kind == 0) {
+            Activation a = pick(r, RNN_ACTIVATIONS);
+            cell = Cell.rnn(a);
+            acts.add(a);
+            if (d.count() == 2) acts.add(pick(r, RNN_ACTIVATIONS));
+        } else if (kind <= 3) {
+            Cell.Lstm lstm = new Cell.Lstm();
+            List<Gate> peep = new ArrayList<>();
+            for (Gate g : Gate.values()) if (r.nextBoolean()) peep.add(g);
+            lstm = lstm.withPeepholes(peep.toArray(new Gate[0])).withCoupling(pick(r, Cell.Coupling.values()));
+            if (r.nextInt(3) == 0) lstm = lstm.withProjection(pick(r, SIZES));
+            cell = lstm;
+            for (int dir = 0; dir < d.count(); dir++) {
+                acts.addAll(List.of(pick(r, GATE_ACTIVATIONS), pick(r, BOUNDED_ACTIVATIONS), pick(r, BOUNDED_ACTIVATIONS)));
+            }
+        } else {
+            cell = Cell.gru(kind == 4 ? Cell.ResetMode.RESET_BEFORE : Cell.ResetMode.LINEAR_BEFORE_RESET);
+            for (int dir = 0; dir < d.count(); dir++) acts.addAll(List.of(pick(r, GATE_ACTIVATIONS), pick(r, BOUNDED_ACTIVATIONS)));
+        }
+        RnnSpec.Builder b = RnnSpec.builder(cell).inputSize(i).hiddenSize(h).layers(layers).direction(d).dataType(type);
+        Double clip = r.nextInt(3) == 0 ? new double[] {0.3, 0.5, 2.0}[r.nextInt(3)] : null;
+        if (clip != null) b.clip(clip);
+        if (ownActivations || kind == 0) b.activations(acts);
+        RnnSpec spec = b.build();
+
+        int[] lengths;
+        switch (r.nextInt(4)) {
+            case 0: lengths = null; break;
+            case 1: lengths = lengths("ragged", t, n, k); break;
+            case 2: lengths = lengths("with0", t, n, k); break;
+            default: lengths = r.nextInt(4) == 0 ? new int[n] : lengths("with0", t, n, k + 1); // all zero, rarely
+        }
+        Layout layout = r.nextBoolean() ? Layout.BATCH_MAJOR : Layout.TIME_MAJOR;
+        boolean lstm = cell instanceof Cell.Lstm;
+        boolean h0 = r.nextBoolean();
+        boolean c0 = lstm && r.nextBoolean();
+        Set<OutputKind> outputs = null;
+        if (r.nextBoolean()) {
+            outputs = EnumSet.noneOf(OutputKind.class);
+            while (outputs.isEmpty()) {
+                if (r.nextBoolean()) outputs.add(OutputKind.Y);
+                if (r.nextBoolean()) outputs.add(OutputKind.H_FINAL);
+                if (lstm && r.nextBoolean()) outputs.add(OutputKind.C_FINAL);
+            }
+        }
+        String name = "mix" + k + "," + cell.shortName() + (clip == null ? "" : ",clip=" + clip)
+                + (isDefault(spec) ? "" : ",act=" + actNames(spec.activations()))
+                + ",l" + layers + ",t" + t + ",n" + n + ",i" + i + ",h" + h + "," + d.shortName()
+                + (lengths == null ? "" : ",lens=" + join(lengths)) + (layout == Layout.BATCH_MAJOR ? ",ntc" : "")
+                + (h0 ? ",h0" : "") + (c0 ? ",c0" : "") + (outputs == null ? "" : ",out=" + outputNames(outputs))
+                + (type == DataType.F32 ? "" : "," + type.name().toLowerCase(Locale.ROOT));
+        return new Case(name, spec, t, n, lengths, layout, h0, c0, outputs, 5000L + k);
+    }
+
+    private static int pick(SplittableRandom r, int[] from) { return from[r.nextInt(from.length)]; }
+
+    private static <T> T pick(SplittableRandom r, T[] from) { return from[r.nextInt(from.length)]; }
+
+    private static boolean isDefault(RnnSpec spec) {
+        for (int d = 0; d < spec.direction().count(); d++) {
+            if (!spec.activationsOf(d).equals(spec.cell().defaultActivations())) return false;
+        }
+        return true;
+    }
+
+    /** E.g. {@code hardsigmoid_0.2_0.5:tanh:softsign}: no commas, which separate a case name's fields. */
+    private static String actNames(List<Activation> acts) {
+        StringBuilder s = new StringBuilder();
+        for (Activation a : acts) {
+            s.append(s.length() == 0 ? "" : ":")
+                    .append(a.toString().toLowerCase(Locale.ROOT).replace("(", "_").replace(", ", "_").replace(")", ""));
+        }
+        return s.toString();
+    }
+
+    private static String outputNames(Set<OutputKind> outputs) {
+        StringBuilder s = new StringBuilder();
+        for (OutputKind o : outputs) s.append(s.length() == 0 ? "" : "+").append(o == OutputKind.Y ? "y" : o == OutputKind.H_FINAL ? "h" : "c");
+        return s.toString();
+    }
+
     private static Case make(Variant v, Direction d, int layers, String lengthPattern, int k, DataType type) {
         int t = SIZES[k % 5];
         int n = SIZES[(k / 5 + 2 * k + 1) % 5];
@@ -136,11 +262,12 @@ public final class CaseGrid {
         int[] lengths = lengths(lengthPattern, t, n, k);
         Layout layout = k % 3 == 2 ? Layout.BATCH_MAJOR : Layout.TIME_MAJOR;
         boolean initial = k % 2 == 1;
+        boolean lstm = cell instanceof Cell.Lstm;
         String name = (v.name().equals(PROJECTED) ? cell.shortName() : v.name()) + ",l" + layers + ",t" + t + ",n" + n + ",i" + i + ",h" + h
                 + "," + d.shortName() + (lengths == null ? "" : ",lens=" + join(lengths))
                 + (layout == Layout.BATCH_MAJOR ? ",ntc" : "") + (initial ? ",h0" : "")
                 + (type == DataType.F32 ? "" : "," + type.name().toLowerCase(java.util.Locale.ROOT));
-        return new Case(name, spec, t, n, lengths, layout, initial, 1000L + k);
+        return new Case(name, spec, t, n, lengths, layout, initial, initial && lstm, null, 1000L + k);
     }
 
     private static int[] lengths(String pattern, int t, int n, int k) {

@@ -7,7 +7,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
+import org.rnn4j.Cell;
 import org.rnn4j.Direction;
+import org.rnn4j.Gate;
+import org.rnn4j.RnnSpec;
 
 /** The grid itself: every case builds, names are unique, and it really covers what the suite claims. */
 class CaseGridTest {
@@ -52,5 +56,37 @@ class CaseGridTest {
             }
         }
         assertTrue(zero && ragged, "zero " + zero + ", ragged " + ragged);
+    }
+
+    @Test
+    void mixedCasesAreValidUniqueAndReachEveryOption() {
+        List<CaseGrid.Case> cases = CaseGrid.mixed(CaseGrid.MIXED_F32, org.rnn4j.DataType.F32);
+        Set<String> names = new HashSet<>();
+        Set<String> seen = new HashSet<>();
+        for (CaseGrid.Case c : cases) {
+            c.input().requireCompatible(c.spec());
+            assertTrue(names.add(c.name()), "duplicate case name " + c.name());
+            RnnSpec s = c.spec();
+            seen.add(s.direction().name());
+            seen.add("layers" + s.layers());
+            if (s.clip().isPresent()) seen.add("clip");
+            if (c.outputs() != null) seen.add("outputs");
+            if (c.initialH()) seen.add("h0");
+            if (c.initialC()) seen.add("c0");
+            if (c.lengths() != null && Arrays.stream(c.lengths()).allMatch(len -> len == 0)) seen.add("all-zero");
+            if (!s.activationsOf(0).equals(s.cell().defaultActivations())) seen.add("activations");
+            if (s.direction().count() == 2 && !s.activationsOf(0).equals(s.activationsOf(1))) seen.add("activations per direction");
+            if (s.cell() instanceof Cell.Lstm lstm) {
+                if (lstm.hasProjection()) seen.add(lstm.projectionSize() >= s.hiddenSize() ? "P >= H" : "P < H");
+                if (lstm.coupling() != Cell.Coupling.NONE && lstm.hasPeephole(Gate.FORGET)) seen.add("cifg + peephole");
+                if (lstm.hasProjection() && s.layers() > 1 && s.direction().count() == 2) seen.add("stacked bidi projection");
+            }
+            if (s.cell() instanceof Cell.Gru gru) seen.add(gru.resetMode().name());
+        }
+        for (String option : List.of("FORWARD", "REVERSE", "BIDIRECTIONAL_CONCAT", "BIDIRECTIONAL_SUM", "layers1", "layers2",
+                "layers3", "clip", "outputs", "h0", "c0", "all-zero", "activations", "activations per direction", "P >= H",
+                "P < H", "cifg + peephole", "stacked bidi projection", "RESET_BEFORE", "LINEAR_BEFORE_RESET")) {
+            assertTrue(seen.contains(option), "no mixed case has " + option);
+        }
     }
 }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.rnn4j.Backend;
+import org.rnn4j.DataType;
 import org.rnn4j.PreparedRnn;
 import org.rnn4j.RnnInput;
 import org.rnn4j.RnnOutput;
@@ -21,7 +22,8 @@ import org.rnn4j.testkit.Tolerance;
 
 /**
  * Every native backend against the float64 reference over {@link CaseGrid}: random weights (so a wrong gate order
- * shows), odd sizes, ragged and zero lengths, both layouts, initial states.
+ * shows), odd sizes, ragged and zero lengths, both layouts, initial states; then the mixed cases, which combine
+ * every option at random (requested outputs and separate initial h and c included).
  */
 class CrossBackendSuiteTest {
     private static final ReferenceBackend REFERENCE = new ReferenceBackend();
@@ -34,6 +36,16 @@ class CrossBackendSuiteTest {
     @TestFactory
     Stream<DynamicNode> nativeBackendsAgreeWithTheReferenceInF16() {
         return perBackend(CaseGrid.f16(), true);
+    }
+
+    @TestFactory
+    Stream<DynamicNode> nativeBackendsAgreeWithTheReferenceOnMixedOptionsInF32() {
+        return perBackend(CaseGrid.mixed(CaseGrid.MIXED_F32, DataType.F32), false);
+    }
+
+    @TestFactory
+    Stream<DynamicNode> nativeBackendsAgreeWithTheReferenceOnMixedOptionsInF16() {
+        return perBackend(CaseGrid.mixed(CaseGrid.MIXED_F16, DataType.F16), true);
     }
 
     @TestFactory

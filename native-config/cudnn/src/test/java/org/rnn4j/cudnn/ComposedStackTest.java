@@ -42,6 +42,16 @@ class ComposedStackTest {
     @TestFactory
     Stream<DynamicTest> everyCaseOfTheF16GridIsWithinTheHalfPrecisionBound() { return againstTheReference(CaseGrid.f16()); }
 
+    @TestFactory
+    Stream<DynamicTest> everyMixedCaseMatchesTheReference() {
+        return againstTheReference(CaseGrid.mixed(CaseGrid.MIXED_F32, DataType.F32));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyMixedF16CaseIsWithinTheHalfPrecisionBound() {
+        return againstTheReference(CaseGrid.mixed(CaseGrid.MIXED_F16, DataType.F16));
+    }
+
     /** One test per case: the composed path within {@link Tolerance} (F32 or F16, from the spec) of the reference. */
     private static Stream<DynamicTest> againstTheReference(List<CaseGrid.Case> cases) {
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {

@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.rnn4j.Availability;
 import org.rnn4j.Cell;
+import org.rnn4j.DataType;
 import org.rnn4j.Direction;
 import org.rnn4j.Layout;
 import org.rnn4j.PreparedRnn;
@@ -37,6 +38,8 @@ public final class HostCudaRun {
         for (CaseGrid.Case c : cases) {
             check(c.name(), c.spec(), () -> gridCase(cudnn, c));
         }
+        for (CaseGrid.Case c : CaseGrid.mixed(CaseGrid.MIXED_F32, DataType.F32)) check(c.name(), c.spec(), () -> gridCase(cudnn, c));
+        for (CaseGrid.Case c : CaseGrid.mixed(CaseGrid.MIXED_F16, DataType.F16)) check(c.name(), c.spec(), () -> gridCase(cudnn, c));
         for (RnnSpec spec : List.of(
                 RnnSpec.builder(Cell.lstm()).inputSize(5).hiddenSize(7).layers(2).direction(Direction.BIDIRECTIONAL_SUM).build(),
                 RnnSpec.builder(new Cell.Lstm().withAllPeepholes()).inputSize(5).hiddenSize(7).build())) {

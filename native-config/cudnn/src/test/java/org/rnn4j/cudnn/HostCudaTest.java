@@ -46,7 +46,8 @@ class HostCudaTest {
                         + "driver 13.0, CUDA runtime 13.1, NVRTC 13.1, cuDNN 9.19.0 for CUDA 13.0")),
                 "probe line: " + grid.stdout().stream().filter(l -> l.startsWith("PROBE")).findFirst().orElse("(none)") + "\n" + grid.stderr());
         List<String[]> lines = results();
-        assertEquals(CaseGrid.f32().size() + CaseGrid.f16().size() + 22, lines.size(), "checks reported");
+        assertEquals(CaseGrid.f32().size() + CaseGrid.f16().size() + CaseGrid.MIXED_F32 + CaseGrid.MIXED_F16 + 22, lines.size(),
+                "checks reported");
         long natives = lines.stream().filter(l -> l[2].equals("native")).count();
         long composed = lines.stream().filter(l -> l[2].equals("composed")).count();
         assertTrue(natives > 100 && composed > 100, natives + " native and " + composed + " composed checks");
