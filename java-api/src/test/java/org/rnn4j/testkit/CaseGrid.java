@@ -188,13 +188,10 @@ public final class CaseGrid {
         if (ownActivations || kind == 0) b.activations(acts);
         RnnSpec spec = b.build();
 
-        int[] lengths;
-        switch (r.nextInt(4)) {
-            case 0: lengths = null; break;
-            case 1: lengths = lengths("ragged", t, n, k); break;
-            case 2: lengths = lengths("with0", t, n, k); break;
-            default: lengths = r.nextInt(4) == 0 ? new int[n] : lengths("with0", t, n, k + 1); // all zero, rarely
-        }
+        int pattern = r.nextInt(12); // 0–2 equal, 3–6 ragged, 7–10 with a zero (N > 1), 11 all zero
+        int[] lengths = pattern < 3 ? null
+                : pattern == 11 ? new int[n]
+                : lengths(pattern < 7 || n == 1 ? "ragged" : "with0", t, n, k);
         Layout layout = r.nextBoolean() ? Layout.BATCH_MAJOR : Layout.TIME_MAJOR;
         boolean lstm = cell instanceof Cell.Lstm;
         boolean h0 = r.nextBoolean();
