@@ -25,6 +25,14 @@ public final class CaseGrid {
     /** How many {@link #mixed} cases each backend's suite runs, per data type. */
     public static final int MIXED_F32 = 160;
     public static final int MIXED_F16 = 48;
+    /** What {@link #mixed} draws activations from: an RNN's; an LSTM's or GRU's gates ([0, 1]); the others (bounded). */
+    private static final Activation[] RNN_ACTIVATIONS = {Activation.TANH, Activation.RELU, Activation.SIGMOID,
+        Activation.leakyRelu(0.1), Activation.SOFTSIGN, Activation.affine(0.5, 0.1), Activation.scaledTanh(1.2, 0.8),
+        Activation.hardSigmoid(0.2, 0.5)};
+    private static final Activation[] GATE_ACTIVATIONS = {Activation.SIGMOID, Activation.hardSigmoid(0.2, 0.5),
+        Activation.hardSigmoid(0.25, 0.45)};
+    private static final Activation[] BOUNDED_ACTIVATIONS = {Activation.TANH, Activation.SOFTSIGN,
+        Activation.scaledTanh(1.5, 0.7), Activation.scaledTanh(0.8, 1.3)};
     /** Variant name of the LSTM whose projection size is chosen per case (about H/2). */
     private static final String PROJECTED = "lstm_projected";
 
@@ -143,14 +151,6 @@ public final class CaseGrid {
         return cases;
     }
 
-    private static final Activation[] RNN_ACTIVATIONS = {Activation.TANH, Activation.RELU, Activation.SIGMOID,
-        Activation.leakyRelu(0.1), Activation.SOFTSIGN, Activation.affine(0.5, 0.1), Activation.scaledTanh(1.2, 0.8),
-        Activation.hardSigmoid(0.2, 0.5)};
-    private static final Activation[] GATE_ACTIVATIONS = {Activation.SIGMOID, Activation.hardSigmoid(0.2, 0.5),
-        Activation.hardSigmoid(0.25, 0.45)};
-    private static final Activation[] BOUNDED_ACTIVATIONS = {Activation.TANH, Activation.SOFTSIGN,
-        Activation.scaledTanh(1.5, 0.7), Activation.scaledTanh(0.8, 1.3)};
-
     private static Case mixedCase(int k, DataType type) {
         SplittableRandom r = new SplittableRandom(0x5EED0000L + 7919L * k + type.ordinal());
         int t = pick(r, SIZES);
@@ -176,11 +176,14 @@ public final class CaseGrid {
             if (r.nextInt(3) == 0) lstm = lstm.withProjection(pick(r, SIZES));
             cell = lstm;
             for (int dir = 0; dir < d.count(); dir++) {
-                acts.addAll(List.of(pick(r, GATE_ACTIVATIONS), pick(r, BOUNDED_ACTIVATIONS), pick(r, BOUNDED_ACTIVATIONS)));
+                acts.addAll(List.of(pick(r, GATE_ACTIVATIONS), pick(r, BOUNDED_ACTIVATIONS),
+                        pick(r, BOUNDED_ACTIVATIONS)));
             }
         } else {
             cell = Cell.gru(kind == 4 ? Cell.ResetMode.RESET_BEFORE : Cell.ResetMode.LINEAR_BEFORE_RESET);
-            for (int dir = 0; dir < d.count(); dir++) acts.addAll(List.of(pick(r, GATE_ACTIVATIONS), pick(r, BOUNDED_ACTIVATIONS)));
+            for (int dir = 0; dir < d.count(); dir++) {
+                acts.addAll(List.of(pick(r, GATE_ACTIVATIONS), pick(r, BOUNDED_ACTIVATIONS)));
+            }
         }
         RnnSpec.Builder b = RnnSpec.builder(cell).inputSize(i).hiddenSize(h).layers(layers).direction(d).dataType(type);
         Double clip = r.nextInt(3) == 0 ? new double[] {0.3, 0.5, 2.0}[r.nextInt(3)] : null;
@@ -206,11 +209,9 @@ public final class CaseGrid {
             }
         }
         String name = "mix" + k + "," + cell.shortName() + (clip == null ? "" : ",clip=" + clip)
-                + (isDefault(spec) ? "" : ",act=" + actNames(spec.activations()))
-                + ",l" + layers + ",t" + t + ",n" + n + ",i" + i + ",h" + h + "," + d.shortName()
-                + (lengths == null ? "" : ",lens=" + join(lengths)) + (layout == Layout.BATCH_MAJOR ? ",ntc" : "")
+                + (isDefault(spec) ? "" : ",act=" + actNames(spec.activations())) + shapeName(spec, t, n, lengths, layout)
                 + (h0 ? ",h0" : "") + (c0 ? ",c0" : "") + (outputs == null ? "" : ",out=" + outputNames(outputs))
-                + (type == DataType.F32 ? "" : "," + type.name().toLowerCase(Locale.ROOT));
+                + typeName(type);
         return new Case(name, spec, t, n, lengths, layout, h0, c0, outputs, 5000L + k);
     }
 
@@ -237,7 +238,9 @@ public final class CaseGrid {
 
     private static String outputNames(Set<OutputKind> outputs) {
         StringBuilder s = new StringBuilder();
-        for (OutputKind o : outputs) s.append(s.length() == 0 ? "" : "+").append(o == OutputKind.Y ? "y" : o == OutputKind.H_FINAL ? "h" : "c");
+        for (OutputKind o : outputs) {
+            s.append(s.length() == 0 ? "" : "+").append(o == OutputKind.Y ? "y" : o == OutputKind.H_FINAL ? "h" : "c");
+        }
         return s.toString();
     }
 
@@ -259,12 +262,20 @@ public final class CaseGrid {
         int[] lengths = lengths(lengthPattern, t, n, k);
         Layout layout = k % 3 == 2 ? Layout.BATCH_MAJOR : Layout.TIME_MAJOR;
         boolean initial = k % 2 == 1;
-        boolean lstm = cell instanceof Cell.Lstm;
-        String name = (v.name().equals(PROJECTED) ? cell.shortName() : v.name()) + ",l" + layers + ",t" + t + ",n" + n + ",i" + i + ",h" + h
-                + "," + d.shortName() + (lengths == null ? "" : ",lens=" + join(lengths))
-                + (layout == Layout.BATCH_MAJOR ? ",ntc" : "") + (initial ? ",h0" : "")
-                + (type == DataType.F32 ? "" : "," + type.name().toLowerCase(java.util.Locale.ROOT));
-        return new Case(name, spec, t, n, lengths, layout, initial, initial && lstm, null, 1000L + k);
+        String name = (v.name().equals(PROJECTED) ? cell.shortName() : v.name()) + shapeName(spec, t, n, lengths, layout)
+                + (initial ? ",h0" : "") + typeName(type);
+        return new Case(name, spec, t, n, lengths, layout, initial, initial && cell instanceof Cell.Lstm, null, 1000L + k);
+    }
+
+    /** A case name's shape fields, e.g. {@code ,l2,t7,n3,i13,h33,bidi_concat,lens=5:0:2,ntc}. */
+    private static String shapeName(RnnSpec spec, int t, int n, int[] lengths, Layout layout) {
+        return ",l" + spec.layers() + ",t" + t + ",n" + n + ",i" + spec.inputSize() + ",h" + spec.hiddenSize() + ","
+                + spec.direction().shortName() + (lengths == null ? "" : ",lens=" + join(lengths))
+                + (layout == Layout.BATCH_MAJOR ? ",ntc" : "");
+    }
+
+    private static String typeName(DataType type) {
+        return type == DataType.F32 ? "" : "," + type.name().toLowerCase(Locale.ROOT);
     }
 
     private static int[] lengths(String pattern, int t, int n, int k) {

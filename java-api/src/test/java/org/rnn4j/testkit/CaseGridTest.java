@@ -75,7 +75,9 @@ class CaseGridTest {
             if (c.initialC()) seen.add("c0");
             if (c.lengths() != null && Arrays.stream(c.lengths()).allMatch(len -> len == 0)) seen.add("all-zero");
             if (!s.activationsOf(0).equals(s.cell().defaultActivations())) seen.add("activations");
-            if (s.direction().count() == 2 && !s.activationsOf(0).equals(s.activationsOf(1))) seen.add("activations per direction");
+            if (s.direction().count() == 2 && !s.activationsOf(0).equals(s.activationsOf(1))) {
+                seen.add("activations per direction");
+            }
             if (s.cell() instanceof Cell.Lstm lstm) {
                 if (lstm.hasProjection()) seen.add(lstm.projectionSize() >= s.hiddenSize() ? "P >= H" : "P < H");
                 if (lstm.coupling() != Cell.Coupling.NONE && lstm.hasPeephole(Gate.FORGET)) seen.add("cifg + peephole");
